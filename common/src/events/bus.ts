@@ -1,0 +1,41 @@
+import type { Envelope } from './envelope.js';
+import type { TopicName, Topics } from './topics.js';
+
+/** Where and how often a message has been delivered to a handler. */
+export interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** 1 on the first try, then 2, 3, ... while a retriable error repeats. */
+  readonly attempt: number;
+}
+
+export type Handler<P> = (event: Envelope<P>, delivery: Delivery) => Promise<void>;
+
+export interface SubscribeOptions {
+  /**
+   * Where a consumer group with no committed offset starts. Service groups start at the earliest
+   * offset so that nothing published before their first join is missed; the gateway's
+   * per-instance subscription groups start at the latest.
+   */
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * The event bus port. `publish` resolves once the broker has the event (acks from all in-sync
+ * replicas); a handler's promise resolving means its effect is stored, so the offset may be
+ * committed. A handler that throws is retried (retriable errors) or dead-lettered.
+ */
+export interface EventBus<M extends Record<string, unknown> = Topics> {
+  publish<T extends keyof M & string>(topic: T, key: string, event: Envelope<M[T]>): Promise<void>;
+  subscribe<T extends keyof M & string>(
+    topic: T,
+    group: string,
+    handle: Handler<M[T]>,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export type ProjectEventBus = EventBus<Topics>;
+export type { TopicName };

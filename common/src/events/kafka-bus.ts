@@ -1,0 +1,181 @@
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from '../logger.js';
+import type { EventBus, Handler, SubscribeOptions } from './bus.js';
+import { deliverWithRetry, defaultRetryPolicy, type RetryPolicy } from './delivery.js';
+import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
+import { deadLetterTopic, topicNames, type TopicName, type Topics } from './topics.js';
+
+export interface KafkaEventBusOptions {
+  /** Prepended to every topic name, e.g. to isolate one test run's topics on a shared broker. */
+  readonly topicPrefix?: string;
+  /** Partitions of topics this bus creates when missing. */
+  readonly partitions?: number;
+  readonly retry?: RetryPolicy;
+  readonly logger: Logger;
+}
+
+/** A kafkajs client whose logs go through the project's logger. */
+export function createKafkaClient(clientId: string, brokers: readonly string[], logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    connectionTimeout: 3_000,
+    retry: { initialRetryTime: 200, retries: 5 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        if (level <= logLevel.ERROR) log.error(rest, message);
+        else if (level === logLevel.WARN) log.warn(rest, message);
+        else log.debug(rest, message);
+      },
+  });
+}
+
+/**
+ * The EventBus on Apache Kafka: an idempotent producer with acks from all in-sync replicas,
+ * one consumer per (group, topic) committing each offset only after its handler has finished,
+ * retries with backoff, and dead letters on `<topic>.dlq` carrying the error and the original bytes.
+ */
+export class KafkaEventBus implements EventBus<Topics> {
+  private readonly prefix: string;
+  private readonly partitions: number;
+  private readonly retry: RetryPolicy;
+  private readonly log: Logger;
+  private readonly consumers = new Set<Consumer>();
+  private producer: Promise<Producer> | undefined;
+  private topicsReady: Promise<void> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    options: KafkaEventBusOptions,
+  ) {
+    this.prefix = options.topicPrefix ?? '';
+    this.partitions = options.partitions ?? 3;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.log = options.logger.child({ component: 'event-bus' });
+  }
+
+  /** Creates every project topic and its dead-letter topic when missing. Idempotent. */
+  ensureTopics(): Promise<void> {
+    this.topicsReady ??= this.createTopics().catch((error: unknown) => {
+      this.topicsReady = undefined;
+      throw error;
+    });
+    return this.topicsReady;
+  }
+
+  async publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
+    const valid = parseEnvelope(topic, event);
+    await this.send(topic, {
+      key,
+      value: JSON.stringify(valid),
+      headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
+    });
+  }
+
+  /** Sends bytes as they are (tests of invalid messages, dead-letter replay). */
+  async publishRaw(topic: string, message: { key: string; value: string | Buffer; headers?: IHeaders }): Promise<void> {
+    await this.send(topic, message);
+  }
+
+  async subscribe<T extends TopicName>(
+    topic: T,
+    group: string,
+    handle: Handler<Topics[T]>,
+    options: SubscribeOptions = {},
+  ): Promise<() => Promise<void>> {
+    await this.ensureTopics();
+    const consumer = this.kafka.consumer({
+      groupId: `${this.prefix}${group}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.physical(topic), fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message, heartbeat }) => {
+        const outcome = await deliverWithRetry(async (attempt) => {
+          const event = decodeEnvelope(topic, message.value);
+          await handle(event, { topic, partition, offset: message.offset, attempt });
+          await heartbeat();
+        }, this.retry);
+        if (outcome.kind === 'dead-letter') {
+          this.log.warn({ topic, partition, offset: message.offset, group, error: outcome.error }, 'dead-lettered');
+          await this.send(deadLetterTopic(topic), {
+            key: message.key?.toString() ?? '',
+            value: message.value ?? '',
+            headers: {
+              ...message.headers,
+              'dlq-error': outcome.error,
+              'dlq-attempts': String(outcome.attempts),
+              'dlq-group': group,
+              'dlq-original-topic': topic,
+              'dlq-original-partition': String(partition),
+              'dlq-original-offset': message.offset,
+            },
+          });
+        }
+        const next = (BigInt(message.offset) + 1n).toString();
+        await consumer.commitOffsets([{ topic: this.physical(topic), partition, offset: next }]);
+      },
+    });
+    return async () => {
+      this.consumers.delete(consumer);
+      await consumer.disconnect();
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer.catch(() => undefined))?.disconnect();
+  }
+
+  private physical(topic: string): string {
+    return `${this.prefix}${topic}`;
+  }
+
+  private async send(topic: string, message: { key: string; value: string | Buffer; headers?: IHeaders }) {
+    await this.ensureTopics();
+    const producer = await this.connectedProducer();
+    await producer.send({ topic: this.physical(topic), acks: -1, messages: [message] });
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      return producer;
+    })().catch((error: unknown) => {
+      this.producer = undefined;
+      throw error;
+    });
+    return this.producer;
+  }
+
+  private async createTopics(): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = topicNames.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((t) => this.physical(t));
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

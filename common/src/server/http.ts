@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from '../logger.js';
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly checks: Readonly<Record<string, 'ok' | 'degraded' | 'down'>>;
+}
+
+export interface GraphqlHttpOptions<C extends BaseContext> {
+  readonly apollo: ApolloServer<C>;
+  /** Builds the context of one request; `correlationId` comes from x-correlation-id or is new. */
+  readonly context: (request: IncomingMessage, correlationId: string) => Promise<C>;
+  readonly health?: () => Promise<HealthReport>;
+  readonly logger: Logger;
+  /** Other routes served beside /graphql and /health (the gateway's playground and metrics). */
+  readonly routes?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>>;
+}
+
+const maxBodyBytes = 1_000_000;
+
+/**
+ * A plain node:http server for an Apollo Server: POST/GET /graphql, GET /health, and extra routes.
+ * Call `apollo.start()` before serving.
+ */
+export function createGraphqlHttpServer<C extends BaseContext>(options: GraphqlHttpOptions<C>): Server {
+  const server = createServer((request, response) => {
+    handle(options, request, response).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'request failed');
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle<C extends BaseContext>(
+  options: GraphqlHttpOptions<C>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const route = options.routes?.[url.pathname];
+  if (route && !(url.pathname === '/graphql' && request.method === 'POST')) return route(request, response);
+  if (url.pathname === '/health') {
+    const report = options.health ? await options.health() : { status: 'ok' as const, checks: {} };
+    response.writeHead(report.status === 'down' ? 503 : 200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(report));
+    return;
+  }
+  if (url.pathname !== '/graphql') {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const body = request.method === 'POST' ? await readJson(request) : undefined;
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+    context: () => options.context(request, correlationId),
+  });
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.setHeader('x-correlation-id', correlationId);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    response.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+export function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBodyBytes) throw new Error('Request body too large');
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Apollo Server answers a 400 for a body that is not an object.
+    return text;
+  }
+}
+
+/** Listens on 127.0.0.1 by default; port 0 picks a free port. Resolves with the port. */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections and closes idle keep-alive sockets. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,75 @@
+# FerretDB v1 (MongoDB wire protocol, SQLite backend) embedded in our Go program ferretdb/.
+# Sourced by infra.sh; expects INFRA_DIR, INFRA_SCRIPTS and lib.sh.
+
+MONGO_PORT=${MONGO_PORT:-27017}
+MONGO_DB=${MONGO_DB:-commerce}
+
+ferret_state() { printf '%s/ferretdb' "$INFRA_DIR"; }
+ferret_pidfile() { printf '%s/ferretdb.pid' "$(ferret_state)"; }
+ferret_logfile() { printf '%s/logs/ferretdb.log' "$INFRA_DIR"; }
+ferret_marker() { printf 'serve -listen 127.0.0.1:%s -data %s/data' "$MONGO_PORT" "$(ferret_state)"; }
+
+ferret_bin() {
+  local src="$INFRA_SCRIPTS/ferretdb"
+  printf '%s/ferretdb-%s/ferretdb-local' "$(cache_root)" "$(sha_of "$src/main.go" "$src/go.mod" "$src/go.sum")"
+}
+
+# Builds the binary once per source hash (go's module cache keeps the downloads).
+ferret_prepare() {
+  local bin
+  bin=$(ferret_bin)
+  [[ -x $bin ]] && return 0
+  command -v go >/dev/null || die "go not found (needed to build FerretDB)"
+  log "building FerretDB into $bin (first run: ~1-2 min)"
+  mkdir -p "$(dirname "$bin")"
+  (cd "$INFRA_SCRIPTS/ferretdb" && go build -mod=readonly -buildvcs=false -trimpath -o "$bin.tmp" .) >&2 ||
+    die "go build of scripts/infra/ferretdb failed"
+  mv "$bin.tmp" "$bin"
+}
+
+ferret_running() { pid_alive "$(read_pid "$(ferret_pidfile)")" "$(ferret_marker)"; }
+
+ferret_start() {
+  local state bin pid
+  state=$(ferret_state)
+  mkdir -p "$state/data"
+  if ferret_running; then
+    log "FerretDB already running (pid $(read_pid "$(ferret_pidfile)"))"
+    return 0
+  fi
+  port_open "$MONGO_PORT" && die "port $MONGO_PORT is in use by another process; stop it or set MONGO_PORT"
+  ferret_prepare
+  bin=$(ferret_bin)
+  log "starting FerretDB on 127.0.0.1:$MONGO_PORT (log: $(ferret_logfile))"
+  setsid nohup "$bin" serve -listen "127.0.0.1:$MONGO_PORT" -data "$state/data" \
+    </dev/null >>"$(ferret_logfile)" 2>&1 &
+  pid=$!
+  echo "$pid" >"$(ferret_pidfile)"
+}
+
+ferret_probe() { "$(ferret_bin)" ping -addr "127.0.0.1:$MONGO_PORT" -timeout 2s; }
+
+ferret_wait() {
+  wait_until "FerretDB" "${MONGO_START_TIMEOUT:-30}" "$(ferret_logfile)" "$(read_pid "$(ferret_pidfile)")" ferret_probe
+  log "FerretDB ready on 127.0.0.1:$MONGO_PORT"
+}
+
+ferret_stop() {
+  local pid
+  pid=$(read_pid "$(ferret_pidfile)")
+  if pid_alive "$pid" "$(ferret_marker)"; then
+    stop_pid FerretDB "$pid" 10
+  fi
+  rm -f "$(ferret_pidfile)"
+}
+
+ferret_status() {
+  if ferret_running; then
+    echo "ferretdb: up (pid $(read_pid "$(ferret_pidfile)"), 127.0.0.1:$MONGO_PORT)"
+  else
+    echo "ferretdb: down"
+    return 1
+  fi
+}
+
+ferret_env() { echo "MONGODB_URL=mongodb://127.0.0.1:$MONGO_PORT/$MONGO_DB"; }
