@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { composeSupergraph, supergraphPath } from './composition.js';
+import { apiSchemaPath, composeSupergraph, supergraphPath } from './composition.js';
 
 try {
-  writeFileSync(supergraphPath, composeSupergraph());
-  console.log(`Wrote ${supergraphPath}`);
+  const { supergraphSdl, apiSchemaSdl } = composeSupergraph();
+  writeFileSync(supergraphPath, supergraphSdl);
+  writeFileSync(apiSchemaPath, apiSchemaSdl);
+  console.log(`Wrote ${supergraphPath} and ${apiSchemaPath}`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 
 export const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
 export const supergraphPath = `${schemaDir}supergraph.graphql`;
+/** The client-facing schema (no federation machinery): what introspection, the playground and codegen see. */
+export const apiSchemaPath = `${schemaDir}api.graphql`;
 
 /**
  * The subgraphs composed into the supergraph, with the URL written into it.
@@ -25,8 +27,13 @@ export function readSubgraphSdl(name: SubgraphName): string {
   return readFileSync(`${schemaDir}${name}.graphql`, 'utf8');
 }
 
+export interface Composed {
+  readonly supergraphSdl: string;
+  readonly apiSchemaSdl: string;
+}
+
 /** Composes schema/*.graphql; throws one readable error listing every composition error. */
-export function composeSupergraph(): string {
+export function composeSupergraph(): Composed {
   const result = composeServices(
     subgraphs.map(({ name, url }) => ({ name, url, typeDefs: parse(readSubgraphSdl(name)) })),
   );
@@ -34,5 +41,8 @@ export function composeSupergraph(): string {
     const lines = result.errors.map((error) => `  - ${error.message}`);
     throw new Error(`Composition failed with ${result.errors.length} error(s):\n${lines.join('\n')}`);
   }
-  return result.supergraphSdl;
+  return {
+    supergraphSdl: result.supergraphSdl,
+    apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()),
+  };
 }

@@ -38,7 +38,7 @@ kafka_prepare() {
   command -v mvn >/dev/null || die "mvn not found (Maven fetches the Kafka jars)"
   log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $home"
   rm -rf "$home"
-  mvn -B -q -f "$INFRA_SCRIPTS/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" -P "$profile" \
+  mvn -B -q -Dstyle.color=never -f "$INFRA_SCRIPTS/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" -P "$profile" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/libs" >&2 ||
     die "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
   javac -nowarn -cp "$home/libs/*" -d "$home/probe" "$INFRA_SCRIPTS/kafka/KafkaReady.java" >&2 ||

@@ -1,2 +1,3 @@
 export * from './http.js';
 export * from './context.js';
+export * from './subgraph.js';
