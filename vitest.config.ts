@@ -1,11 +1,25 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// graphql ships CommonJS and ESM builds. Apollo's federation packages require() the CommonJS one;
+// Vite would give our code the ESM one, and graphql refuses types from "another module or realm".
+// Node (tsx, production) resolves both to CommonJS; make the tests do the same.
+const graphqlDir = dirname(createRequire(import.meta.url).resolve('graphql'));
 
 const globalSetup = ['test/harness/global-setup.ts'];
 
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^graphql$/, replacement: `${graphqlDir}/index.js` },
+      { find: /^graphql\/(.*)$/, replacement: `${graphqlDir}/$1` },
+    ],
+  },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['{common,gateway,subgraphs,scripts,test}/**/*.test.ts'],
@@ -13,6 +27,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['{common,gateway,subgraphs,scripts,test}/**/*.int.test.ts'],
@@ -23,6 +38,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],

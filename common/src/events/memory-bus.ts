@@ -28,14 +28,14 @@ export class InMemoryEventBus implements EventBus<Topics> {
 
   constructor(private readonly retry: RetryPolicy = { ...defaultRetryPolicy, initialBackoffMs: 10 }) {}
 
-  publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
+  async publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
+    await Promise.resolve();
     const valid = parseEnvelope(topic, event);
     this.append(topic, {
       key,
       value: JSON.stringify(valid),
       headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
     });
-    return Promise.resolve();
   }
 
   /** Appends raw bytes, valid or not, as a producer outside this project could. */
