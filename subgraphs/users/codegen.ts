@@ -12,8 +12,11 @@ export const usersCodegen: Record<string, Types.ConfiguredOutput> = {
       enumsAsTypes: true,
       contextType: '../context.js#Context',
       scalars: { DateTime: 'string' },
-      // Map GraphQL types to this subgraph's model types here, e.g. { Product: '../models.js#ProductModel' }.
-      mappers: {},
+      mappers: {
+        User: '../domain/models.js#UserModel',
+        Address: '../domain/models.js#AddressModel',
+        AuthPayload: '../domain/models.js#AuthSession',
+      },
     },
   },
 };

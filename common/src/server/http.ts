@@ -55,7 +55,7 @@ async function handle<C extends BaseContext>(
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     return;
   }
-  const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
+  const correlationId = correlationIdOf(request);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -74,6 +74,14 @@ async function handle<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The caller's x-correlation-id when it is a UUID (events require one), else a new one. */
+export function correlationIdOf(request: IncomingMessage): string {
+  const sent = headerValue(request, 'x-correlation-id');
+  return sent && uuidPattern.test(sent) ? sent : randomUUID();
 }
 
 export function headerValue(request: IncomingMessage, name: string): string | undefined {

@@ -31,6 +31,7 @@ export interface ServeSubgraphOptions<C extends BaseContext> {
 export async function serveSubgraph<C extends BaseContext>(options: ServeSubgraphOptions<C>): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<C>({
     schema: options.schema,
+    logger: options.logger,
     formatError,
     includeStacktraceInErrorResponses: false,
   });

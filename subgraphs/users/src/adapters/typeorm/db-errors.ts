@@ -1,0 +1,32 @@
+import { AppError, conflict, unavailable } from '@commerce/common/errors';
+import { QueryFailedError } from 'typeorm';
+
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03']);
+
+/**
+ * Driver errors as the project's errors: the unique email -> CONFLICT, a lost connection ->
+ * UNAVAILABLE (retriable). Anything else is rethrown as it is, and formatError hides it.
+ */
+export function translateDbError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = errorCode(error instanceof QueryFailedError ? error.driverError : error);
+  if (code === '23505' && constraintOf(error) === 'users_email_unique') {
+    return conflict('A user with this email already exists');
+  }
+  if (code && (connectionErrorCodes.has(code) || code.startsWith('08')))
+    return unavailable('Database unavailable');
+  return error;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return isRecord(error) && typeof error['code'] === 'string' ? error['code'] : undefined;
+}
+
+function constraintOf(error: unknown): string | undefined {
+  const driver: unknown = error instanceof QueryFailedError ? error.driverError : error;
+  return isRecord(driver) && typeof driver['constraint'] === 'string' ? driver['constraint'] : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

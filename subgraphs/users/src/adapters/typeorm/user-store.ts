@@ -1,0 +1,137 @@
+import { enqueueEvents } from '@commerce/common/typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { AddressModel, RefreshTokenRecord, UserCredentials, UserModel } from '../../domain/models.js';
+import type { NewAddress, NewUser, PendingEvent, UserStore, UserTransaction } from '../../domain/ports.js';
+import { isUuid } from '../../domain/refresh-token.js';
+import type { ProfilePatch } from '../../domain/validation.js';
+import { translateDbError } from './db-errors.js';
+import { AddressEntity, RefreshTokenEntity, UserEntity, type AddressRow, type UserRow } from './entities.js';
+
+/** The UserStore port on PostgreSQL through TypeORM. */
+export class TypeormUserStore implements UserStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findUsers(ids: readonly string[]): Promise<UserModel[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return Promise.resolve([]);
+    return guard(async () => {
+      const rows = await this.dataSource.getRepository(UserEntity).findBy({ id: In(valid) });
+      return rows.map(toUser);
+    });
+  }
+
+  findCredentialsByEmail(email: string): Promise<UserCredentials | undefined> {
+    return guard(async () => {
+      const row = await this.dataSource.getRepository(UserEntity).findOneBy({ email });
+      return row ? { user: toUser(row), passwordHash: row.passwordHash } : undefined;
+    });
+  }
+
+  findAddresses(userIds: readonly string[]): Promise<AddressModel[]> {
+    const valid = userIds.filter(isUuid);
+    if (valid.length === 0) return Promise.resolve([]);
+    return guard(async () => {
+      const rows = await this.dataSource.getRepository(AddressEntity).find({
+        where: { userId: In(valid) },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      return rows.map(toAddress);
+    });
+  }
+
+  transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
+    return guard(() => this.dataSource.transaction((manager) => work(new TypeormUserTransaction(manager))));
+  }
+}
+
+class TypeormUserTransaction implements UserTransaction {
+  constructor(private readonly manager: EntityManager) {}
+
+  async insertUser(user: NewUser): Promise<UserModel> {
+    const row: UserRow = { ...user, isActive: true };
+    await this.users.insert(row);
+    return toUser(row);
+  }
+
+  async lockUser(id: string): Promise<UserModel | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return row ? toUser(row) : undefined;
+  }
+
+  async updateUser(id: string, patch: ProfilePatch): Promise<UserModel> {
+    await this.users.update({ id }, patch);
+    return toUser(await this.users.findOneByOrFail({ id }));
+  }
+
+  countAddresses(userId: string): Promise<number> {
+    return this.addresses.countBy({ userId });
+  }
+
+  async clearDefaultAddress(userId: string): Promise<void> {
+    await this.addresses.update({ userId, isDefault: true }, { isDefault: false });
+  }
+
+  async insertAddress(address: NewAddress): Promise<AddressModel> {
+    const row: AddressRow = { ...address };
+    await this.addresses.insert(row);
+    return toAddress(row);
+  }
+
+  async insertRefreshToken(record: RefreshTokenRecord): Promise<void> {
+    await this.tokens.insert({ ...record });
+  }
+
+  async lockRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.tokens.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!row) return undefined;
+    const { userId, tokenHash, familyId, expiresAt, usedAt, revokedAt } = row;
+    return { id: row.id, userId, tokenHash, familyId, expiresAt, usedAt, revokedAt };
+  }
+
+  async markRefreshTokenUsed(id: string, at: Date): Promise<void> {
+    await this.tokens.update({ id }, { usedAt: at });
+  }
+
+  async revokeRefreshTokenFamily(familyId: string, at: Date): Promise<void> {
+    await this.manager.query(
+      'UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL',
+      [at, familyId],
+    );
+  }
+
+  enqueue(events: readonly PendingEvent[]): Promise<void> {
+    return enqueueEvents(this.manager, events);
+  }
+
+  private get users() {
+    return this.manager.getRepository(UserEntity);
+  }
+
+  private get addresses() {
+    return this.manager.getRepository(AddressEntity);
+  }
+
+  private get tokens() {
+    return this.manager.getRepository(RefreshTokenEntity);
+  }
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+function toUser(row: UserRow): UserModel {
+  const { id, email, firstName, lastName, phone, role, isActive, createdAt } = row;
+  return { id, email, firstName, lastName, phone, role, isActive, createdAt };
+}
+
+function toAddress(row: AddressRow): AddressModel {
+  const { id, userId, line1, line2, city, state, postalCode, country, isDefault, createdAt } = row;
+  return { id, userId, line1, line2, city, state, postalCode, country, isDefault, createdAt };
+}

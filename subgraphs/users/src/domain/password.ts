@@ -1,0 +1,60 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** Cost of new hashes (scrypt, about 32 MiB and ~100 ms); stored with each hash so it can be raised later. */
+const currentParams: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+const keyLength = 64;
+const saltLength = 16;
+
+/**
+ * A slow, salted hash of the password: `scrypt$N$r$p$<salt base64>$<hash base64>`, with a random
+ * 16-byte salt per password.
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(saltLength);
+  const hash = await derive(password, salt, currentParams);
+  const { N, r, p } = currentParams;
+  return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+/** True when `password` matches `stored`; compares in constant time. A malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const actual = await derive(password, parsed.salt, parsed.params, parsed.hash.length);
+  return timingSafeEqual(actual, parsed.hash);
+}
+
+function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: Buffer } | undefined {
+  const [scheme, n, r, p, salt, hash, ...rest] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash || rest.length > 0) return undefined;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  // Bounds keep a corrupted row from asking for gigabytes of memory.
+  const valid =
+    Number.isInteger(Math.log2(params.N)) &&
+    params.N >= 2 &&
+    params.N <= 2 ** 20 &&
+    Number.isInteger(params.r) &&
+    params.r >= 1 &&
+    params.r <= 32 &&
+    Number.isInteger(params.p) &&
+    params.p >= 1 &&
+    params.p <= 16;
+  const hashBytes = Buffer.from(hash, 'base64');
+  if (!valid || hashBytes.length < 16) return undefined;
+  return { params, salt: Buffer.from(salt, 'base64'), hash: hashBytes };
+}
+
+function derive(password: string, salt: Buffer, params: ScryptParams, length = keyLength): Promise<Buffer> {
+  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r };
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, length, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
