@@ -13,7 +13,7 @@ export const inventoryCodegen: Record<string, Types.ConfiguredOutput> = {
       contextType: '../context.js#Context',
       scalars: { DateTime: 'string' },
       // Map GraphQL types to this subgraph's model types here, e.g. { Product: '../models.js#ProductModel' }.
-      mappers: {},
+      mappers: { Product: '../models.js#ProductRef', InventoryItem: '../models.js#StockItem' },
     },
   },
 };

@@ -12,8 +12,11 @@ export const productsCodegen: Record<string, Types.ConfiguredOutput> = {
       enumsAsTypes: true,
       contextType: '../context.js#Context',
       scalars: { DateTime: 'string' },
-      // Map GraphQL types to this subgraph's model types here, e.g. { Product: '../models.js#ProductModel' }.
-      mappers: {},
+      // GraphQL types resolved from domain models (integer cents, Date) by resolvers/.
+      mappers: {
+        Product: '../domain/product.js#ProductModel',
+        ProductConnection: '../domain/catalog.js#ProductPage',
+      },
     },
   },
 };

@@ -88,8 +88,11 @@ export class KafkaEventBus implements EventBus<Topics> {
     options: SubscribeOptions = {},
   ): Promise<() => Promise<void>> {
     await this.ensureTopics();
+    // One Kafka consumer group per (group, topic): members of one group with different
+    // subscriptions would be handed partitions of topics they do not handle by kafkajs's assigner,
+    // and every new subscription would rebalance all the others.
     const consumer = this.kafka.consumer({
-      groupId: `${this.prefix}${group}`,
+      groupId: `${this.prefix}${group}.${topic}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },

@@ -23,24 +23,46 @@ export function pendingEvent(topic: TopicName, key: string, envelope: Envelope<u
   return { eventId: envelope.metadata.eventId, topic, key, envelope };
 }
 
-/** The relay's view of one collection's pending events, in write order per document. */
+interface OutboxDocument extends WithPendingEvents {
+  _id: string;
+}
+
+/**
+ * The relay's view of one collection's pending events, in write order per document.
+ *
+ * Sent events are removed with `$pullAll` of the exact stored objects: FerretDB v1 ignores `$pull`
+ * with a condition (`{ eventId: { $in } }` modifies nothing and reports no error), which would
+ * publish the same events again on every poll. `$pullAll` works on FerretDB and MongoDB alike.
+ */
 export class MongoOutboxSource implements OutboxSource {
-  private readonly collection: Collection<{ _id: string } & WithPendingEvents>;
+  private readonly collection: Collection<OutboxDocument>;
+  /** The stored event behind each record handed out, to remove exactly that object. */
+  private readonly stored = new WeakMap<
+    OutboxRecord,
+    { readonly docId: string; readonly event: PendingEvent }
+  >();
 
   constructor(db: Db, collectionName: string) {
-    this.collection = db.collection(collectionName);
+    this.collection = db.collection<OutboxDocument>(collectionName);
   }
 
   async pending(limit: number): Promise<readonly OutboxRecord[]> {
     const docs = await this.collection
-      .find({ 'pendingEvents.0': { $exists: true } })
+      .find({ 'pendingEvents.0': { $exists: true } }, { projection: { pendingEvents: 1 } })
       .limit(limit)
       .toArray();
     const records: OutboxRecord[] = [];
     for (const doc of docs) {
       for (const event of doc.pendingEvents ?? []) {
         if (!isTopicName(event.topic)) continue;
-        records.push({ id: `${String(doc._id)}/${event.eventId}`, topic: event.topic, key: event.key, envelope: event.envelope });
+        const record: OutboxRecord = {
+          id: `${doc._id}/${event.eventId}`,
+          topic: event.topic,
+          key: event.key,
+          envelope: event.envelope,
+        };
+        this.stored.set(record, { docId: doc._id, event });
+        records.push(record);
         if (records.length >= limit) return records;
       }
     }
@@ -48,16 +70,14 @@ export class MongoOutboxSource implements OutboxSource {
   }
 
   async markSent(records: readonly OutboxRecord[]): Promise<void> {
-    const byDocument = new Map<string, string[]>();
+    const byDocument = new Map<string, PendingEvent[]>();
     for (const record of records) {
-      const [docId = '', eventId = ''] = record.id.split('/');
-      byDocument.set(docId, [...(byDocument.get(docId) ?? []), eventId]);
+      const stored = this.stored.get(record);
+      if (!stored) continue;
+      byDocument.set(stored.docId, [...(byDocument.get(stored.docId) ?? []), stored.event]);
     }
-    for (const [docId, eventIds] of byDocument) {
-      await this.collection.updateOne(
-        { _id: docId },
-        { $pull: { pendingEvents: { eventId: { $in: eventIds } } } },
-      );
+    for (const [docId, events] of byDocument) {
+      await this.collection.updateOne({ _id: docId }, { $pullAll: { pendingEvents: events } });
     }
   }
 }

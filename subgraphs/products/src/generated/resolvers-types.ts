@@ -1,7 +1,10 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { ProductModel } from '../domain/product.js';
+import type { ProductPage } from '../domain/catalog.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -217,9 +220,9 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Product: ResolverTypeWrapper<Product>;
-  ProductConnection: ResolverTypeWrapper<ProductConnection>;
-  ProductEdge: ResolverTypeWrapper<ProductEdge>;
+  Product: ResolverTypeWrapper<ProductModel>;
+  ProductConnection: ResolverTypeWrapper<ProductPage>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductFilter: ProductFilter;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateProductInput: UpdateProductInput;
@@ -236,9 +239,9 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
-  Product: Product | FederationReferenceTypes['Product'];
-  ProductConnection: ProductConnection;
-  ProductEdge: ProductEdge;
+  Product: ProductModel;
+  ProductConnection: ProductPage;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   Query: Record<PropertyKey, never>;
   UpdateProductInput: UpdateProductInput;

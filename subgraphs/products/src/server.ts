@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { JwtConfig } from '@commerce/common/config';
+import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
+import type { Logger } from '@commerce/common/logger';
+import { MongoOutboxSource } from '@commerce/common/mongo';
+import { baseContext, serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
+import { parse } from 'graphql';
+import type { Db } from 'mongodb';
+import { productsCollection } from './adapters/mongo/documents.js';
+import { MongoProductStore } from './adapters/mongo/product-store.js';
+import { createContext, type Context } from './context.js';
+import { Catalog } from './domain/catalog.js';
+import { resolvers } from './resolvers/index.js';
+
+export { ensureProductsIndexes } from './adapters/mongo/indexes.js';
+
+/** What the products subgraph needs; the caller owns (connects and closes) `db` and `bus`. */
+export interface ProductsDeps {
+  /** The products database (indexes prepared by ensureProductsIndexes). */
+  readonly db: Db;
+  readonly bus: EventBus<Topics>;
+  readonly jwt: JwtConfig;
+  readonly logger: Logger;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+}
+
+const healthTimeoutMs = 2_000;
+
+/**
+ * Starts the products subgraph: GraphQL over HTTP, and the outbox relay publishing product events.
+ * `close()` stops both, not the database client nor the bus. This subgraph consumes no topic.
+ */
+export async function startProductsSubgraph(deps: ProductsDeps): Promise<RunningSubgraph> {
+  const logger = deps.logger;
+  const typeDefs = parse(readFileSync(new URL('../../../schema/products.graphql', import.meta.url), 'utf8'));
+  const schema = buildSubgraphSchema({ typeDefs, resolvers });
+
+  const store = new MongoProductStore(deps.db);
+  const relay = new OutboxRelay(new MongoOutboxSource(deps.db, productsCollection), deps.bus, { logger });
+  const catalog = new Catalog(store, { notify: () => relay.notify() });
+  relay.start();
+
+  const health = async (): Promise<HealthReport> => {
+    const database = (await ping(deps.db)) ? 'ok' : 'down';
+    const checks = { database, relay: relay.health } as const;
+    return { status: database === 'down' ? 'down' : relay.health === 'degraded' ? 'degraded' : 'ok', checks };
+  };
+
+  try {
+    return await serveSubgraph<Context>({
+      name: 'products',
+      schema,
+      logger,
+      port: deps.port,
+      host: deps.host,
+      health,
+      context: (request, correlationId) =>
+        Promise.resolve(
+          createContext(baseContext(request, correlationId, deps.jwt.publicKey, logger), { catalog, store }),
+        ),
+      onClose: () => relay.stop(),
+    });
+  } catch (error) {
+    await relay.stop();
+    throw error;
+  }
+}
+
+async function ping(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), healthTimeoutMs);
+  });
+  try {
+    return await Promise.race([
+      db.command({ ping: 1 }).then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
