@@ -12,8 +12,11 @@ export const ordersCodegen: Record<string, Types.ConfiguredOutput> = {
       enumsAsTypes: true,
       contextType: '../context.js#Context',
       scalars: { DateTime: 'string' },
-      // Map GraphQL types to this subgraph's model types here, e.g. { Product: '../models.js#ProductModel' }.
-      mappers: {},
+      mappers: {
+        Order: '../models.js#OrderModel',
+        OrderItem: '../models.js#OrderItemModel',
+        User: '../models.js#UserModel',
+      },
     },
   },
 };

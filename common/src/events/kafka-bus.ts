@@ -95,6 +95,8 @@ export class KafkaEventBus implements EventBus<Topics> {
       groupId: `${this.prefix}${group}.${topic}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // A fetch waits this long for data; disconnect waits for the fetch in flight, so keep it short.
+      maxWaitTimeInMs: 500,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     this.consumers.add(consumer);

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { Envelope } from '../events/envelope.js';
 import type { OutboxRecord, OutboxSource } from '../events/outbox-relay.js';
 import { isTopicName, type TopicName } from '../events/topics.js';
+import { withDocumentLock } from './document-lock.js';
 
 /**
  * An event kept inside the document whose change it describes. FerretDB has no multi-document
@@ -77,7 +78,9 @@ export class MongoOutboxSource implements OutboxSource {
       byDocument.set(stored.docId, [...(byDocument.get(stored.docId) ?? []), stored.event]);
     }
     for (const [docId, events] of byDocument) {
-      await this.collection.updateOne({ _id: docId }, { $pullAll: { pendingEvents: events } });
+      await withDocumentLock(this.collection, docId, () =>
+        this.collection.updateOne({ _id: docId }, { $pullAll: { pendingEvents: events } }),
+      );
     }
   }
 }

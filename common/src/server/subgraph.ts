@@ -34,6 +34,8 @@ export async function serveSubgraph<C extends BaseContext>(options: ServeSubgrap
     logger: options.logger,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns signals and closes in order; Apollo's own handler would re-raise SIGTERM first.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const health = options.health ?? (() => Promise.resolve({ status: 'ok' as const, checks: {} }));

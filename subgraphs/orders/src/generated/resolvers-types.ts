@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { OrderModel, OrderItemModel, UserModel } from '../models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -228,10 +229,10 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Order: ResolverTypeWrapper<Order>;
+  Order: ResolverTypeWrapper<OrderModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  OrderItem: ResolverTypeWrapper<OrderItem>;
+  OrderItem: ResolverTypeWrapper<OrderItemModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OrderItemInput: OrderItemInput;
   OrderStatus: OrderStatus;
@@ -240,7 +241,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ShippingAddress: ResolverTypeWrapper<ShippingAddress>;
   ShippingAddressInput: ShippingAddressInput;
-  User: ResolverTypeWrapper<User>;
+  User: ResolverTypeWrapper<UserModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
@@ -249,10 +250,10 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
-  Order: Order | FederationReferenceTypes['Order'];
+  Order: OrderModel;
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  OrderItem: OrderItem;
+  OrderItem: OrderItemModel;
   Int: Scalars['Int']['output'];
   OrderItemInput: OrderItemInput;
   PlaceOrderInput: PlaceOrderInput;
@@ -260,7 +261,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ShippingAddress: ShippingAddress;
   ShippingAddressInput: ShippingAddressInput;
-  User: User | FederationReferenceTypes['User'];
+  User: UserModel;
   Boolean: Scalars['Boolean']['output'];
 }>;
 

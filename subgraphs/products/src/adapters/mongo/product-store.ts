@@ -1,4 +1,4 @@
-import { pendingEvent, type PendingEvent } from '@commerce/common/mongo';
+import { pendingEvent, withDocumentLock, type PendingEvent } from '@commerce/common/mongo';
 import type { Collection, Db } from 'mongodb';
 import type { PageRequest, ProductQuery } from '../../domain/listing.js';
 import type { ProductModel } from '../../domain/product.js';
@@ -25,19 +25,23 @@ export class MongoProductStore implements ProductStore {
   }
 
   replace(expected: ProductModel, next: ProductModel, events: readonly OutgoingEvent[]): Promise<boolean> {
+    // FerretDB v1 writes a document back whole without isolation: every writer of one document
+    // (this store and the outbox relay) takes its lock.
     return storeCall(async () => {
-      const result = await this.products.updateOne(
-        { _id: expected.id, deletedAt: null, updatedAt: expected.updatedAt },
-        {
-          $set: {
-            name: next.name,
-            description: next.description,
-            category: next.category,
-            priceCents: next.priceCents,
-            updatedAt: next.updatedAt,
+      const result = await withDocumentLock(this.products, expected.id, () =>
+        this.products.updateOne(
+          { _id: expected.id, deletedAt: null, updatedAt: expected.updatedAt },
+          {
+            $set: {
+              name: next.name,
+              description: next.description,
+              category: next.category,
+              priceCents: next.priceCents,
+              updatedAt: next.updatedAt,
+            },
+            $push: { pendingEvents: { $each: toPending(events) } },
           },
-          $push: { pendingEvents: { $each: toPending(events) } },
-        },
+        ),
       );
       return result.matchedCount === 1;
     });
@@ -45,9 +49,14 @@ export class MongoProductStore implements ProductStore {
 
   markDeleted(id: string, deletedAt: Date, events: readonly OutgoingEvent[]): Promise<boolean> {
     return storeCall(async () => {
-      const result = await this.products.updateOne(
-        { _id: id, deletedAt: null },
-        { $set: { deletedAt, updatedAt: deletedAt }, $push: { pendingEvents: { $each: toPending(events) } } },
+      const result = await withDocumentLock(this.products, id, () =>
+        this.products.updateOne(
+          { _id: id, deletedAt: null },
+          {
+            $set: { deletedAt, updatedAt: deletedAt },
+            $push: { pendingEvents: { $each: toPending(events) } },
+          },
+        ),
       );
       return result.matchedCount === 1;
     });

@@ -1,0 +1,10 @@
+import type { Order, OrderLine } from './domain/order.js';
+
+/** What Order resolvers receive: the domain order (money in cents). */
+export type OrderModel = Order;
+/** What OrderItem resolvers receive: a priced order line. */
+export type OrderItemModel = OrderLine;
+/** What User resolvers receive: only the id (users own everything else about a user). */
+export interface UserModel {
+  readonly id: string;
+}
