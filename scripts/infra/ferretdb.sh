@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # FerretDB v1 (MongoDB wire protocol, SQLite backend) embedded in our Go program ferretdb/.
 # Sourced by infra.sh; expects INFRA_DIR, INFRA_SCRIPTS and lib.sh.
 
@@ -33,16 +34,16 @@ ferret_start() {
   local state bin pid
   state=$(ferret_state)
   mkdir -p "$state/data"
+  ferret_prepare # also when already running: ferret_wait pings with the binary of this checkout
   if ferret_running; then
     log "FerretDB already running (pid $(read_pid "$(ferret_pidfile)"))"
     return 0
   fi
   port_open "$MONGO_PORT" && die "port $MONGO_PORT is in use by another process; stop it or set MONGO_PORT"
-  ferret_prepare
   bin=$(ferret_bin)
   log "starting FerretDB on 127.0.0.1:$MONGO_PORT (log: $(ferret_logfile))"
   setsid nohup "$bin" serve -listen "127.0.0.1:$MONGO_PORT" -data "$state/data" \
-    </dev/null >>"$(ferret_logfile)" 2>&1 &
+    </dev/null >>"$(ferret_logfile)" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$(ferret_pidfile)"
 }

@@ -4,6 +4,7 @@
 #   scripts/infra/infra.sh up       start what is not running, print the env lines on stdout
 #   scripts/infra/infra.sh down     stop the servers this script started
 #   scripts/infra/infra.sh status   print each server up/down (exit 3 if any is down)
+#   (each takes optional service names: kafka postgres ferretdb; default all three)
 #
 # State (pids, data, logs, env) lives in $INFRA_DIR (default: <repo>/.infra); downloaded jars and
 # built binaries in ${XDG_CACHE_HOME:-~/.cache}/commerce-supergraph. Overrides: KAFKA_VERSION,
@@ -20,56 +21,63 @@ source "$INFRA_SCRIPTS/postgres.sh"
 source "$INFRA_SCRIPTS/ferretdb.sh"
 
 # Serialises concurrent up/down calls (e.g. two test runs starting at once).
+# Servers are started with fd 9 closed (9>&-) so they do not inherit and hold this lock.
 lock() {
   mkdir -p "$INFRA_DIR/logs"
   exec 9>"$INFRA_DIR/.lock"
   flock -w 600 9 || die "timed out waiting for another infra.sh holding $INFRA_DIR/.lock"
 }
 
-env_lines() {
-  kafka_env
-  pg_env
-  ferret_env
+# Service names map to function prefixes in kafka.sh, postgres.sh and ferretdb.sh.
+declare -A PREFIX=([kafka]=kafka [postgres]=pg [ferretdb]=ferret)
+
+# select_services [NAME...]: fills SELECTED with function prefixes (default: all three).
+select_services() {
+  local name
+  (($# > 0)) || set -- kafka postgres ferretdb
+  SELECTED=()
+  for name; do
+    [[ -n ${PREFIX[$name]:-} ]] || die "unknown service '$name' (expected kafka, postgres, ferretdb)"
+    SELECTED+=("${PREFIX[$name]}")
+  done
 }
 
 cmd_up() {
-  local started=$SECONDS
+  local started=$SECONDS p
+  select_services "$@"
   lock
-  # Start all three, then wait: their startups overlap.
-  kafka_start
-  pg_start
-  ferret_start
-  kafka_wait
-  pg_wait
-  ferret_wait
-  env_lines >"$INFRA_DIR/env"
-  log "all up in $((SECONDS - started))s; env written to $INFRA_DIR/env"
-  env_lines
+  # Start everything first, then wait: the startups overlap.
+  for p in "${SELECTED[@]}"; do "${p}_start"; done
+  for p in "${SELECTED[@]}"; do "${p}_wait"; done
+  for p in "${SELECTED[@]}"; do "${p}_env"; done >"$INFRA_DIR/env"
+  log "up in $((SECONDS - started))s; env written to $INFRA_DIR/env"
+  cat "$INFRA_DIR/env"
 }
 
 cmd_down() {
+  local p
+  select_services "$@"
   lock
-  ferret_stop
-  pg_stop
-  kafka_stop
-  rm -f "$INFRA_DIR/env"
-  log "all stopped"
+  for p in "${SELECTED[@]}"; do "${p}_stop"; done
+  (($# > 0)) || rm -f "$INFRA_DIR/env"
+  log "stopped"
 }
 
 cmd_status() {
-  local rc=0
-  kafka_status || rc=3
-  pg_status || rc=3
-  ferret_status || rc=3
+  local rc=0 p
+  select_services "$@"
+  for p in "${SELECTED[@]}"; do "${p}_status" || rc=3; done
   return "$rc"
 }
 
-case ${1:-} in
-  up) cmd_up ;;
-  down) cmd_down ;;
-  status) cmd_status ;;
+command=${1:-}
+shift || true
+case $command in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status [kafka] [postgres] [ferretdb]" >&2
     exit 2
     ;;
 esac

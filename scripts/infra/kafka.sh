@@ -1,7 +1,8 @@
+# shellcheck shell=bash
 # Apache Kafka, single KRaft node (broker + controller), from Maven Central jars.
 # Sourced by infra.sh; expects INFRA_DIR, INFRA_SCRIPTS and lib.sh.
 
-KAFKA_VERSION=${KAFKA_VERSION:-4.1.0}
+KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
@@ -38,9 +39,12 @@ kafka_prepare() {
   command -v mvn >/dev/null || die "mvn not found (Maven fetches the Kafka jars)"
   log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $home"
   rm -rf "$home"
-  mvn -B -q -Dstyle.color=never -f "$INFRA_SCRIPTS/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" -P "$profile" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/libs" >&2 ||
-    die "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
+  local mvnlog="$INFRA_DIR/logs/kafka-fetch.log"
+  mvn -B -f "$INFRA_SCRIPTS/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" -P "$profile" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/libs" >"$mvnlog" 2>&1 || {
+    grep -E 'ERROR' "$mvnlog" | head -n 5 >&2
+    die "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION; see $mvnlog"
+  }
   javac -nowarn -cp "$home/libs/*" -d "$home/probe" "$INFRA_SCRIPTS/kafka/KafkaReady.java" >&2 ||
     die "could not compile KafkaReady.java"
   touch "$home/.complete"
@@ -104,6 +108,7 @@ kafka_start() {
   local state pid home
   state=$(kafka_state)
   mkdir -p "$state"
+  kafka_prepare # also when already running: kafka_wait needs the probe of this checkout
   if kafka_running; then
     log "Kafka already running (pid $(read_pid "$(kafka_pidfile)"))"
     return 0
@@ -111,7 +116,6 @@ kafka_start() {
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is in use by another process; stop it or set KAFKA_PORT"
   port_open "$KAFKA_CONTROLLER_PORT" &&
     die "port $KAFKA_CONTROLLER_PORT is in use by another process; stop it or set KAFKA_CONTROLLER_PORT"
-  kafka_prepare
   kafka_write_config
   kafka_format
   home=$(kafka_home)
@@ -119,7 +123,7 @@ kafka_start() {
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM flags
   setsid nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     "$(kafka_log_config)" -cp "$home/libs/*" \
-    kafka.Kafka "$state/server.properties" </dev/null >>"$(kafka_logfile)" 2>&1 &
+    kafka.Kafka "$state/server.properties" </dev/null >>"$(kafka_logfile)" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$(kafka_pidfile)"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/infra/*.sh (sourced, not executed).
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -14,7 +15,7 @@ pid_alive() {
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
 }
 
-read_pid() { [[ -f $1 ]] && head -n1 "$1" || true; }
+read_pid() { if [[ -f $1 ]]; then head -n1 "$1"; fi; }
 
 # stop_pid NAME PID [GRACE_SECONDS]: SIGTERM, wait, then SIGKILL.
 stop_pid() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # PostgreSQL 15 from Debian packages, running a cluster of our own inside INFRA_DIR.
 # Sourced by infra.sh; expects INFRA_DIR and lib.sh.
 
@@ -35,16 +36,23 @@ pg_install() {
   [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl ]] && command -v psql >/dev/null && return 0
   ((EUID == 0)) || die "PostgreSQL 15 is missing: run 'sudo apt-get install -y postgresql-15'"
   log "installing postgresql-15 with apt-get"
-  # We run our own cluster: keep the package from creating (and starting) 15/main on port 5432.
-  mkdir -p /etc/postgresql-common/createcluster.d
-  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/commerce-supergraph.conf
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >&2
+  # We run our own cluster: a temporary policy-rc.d (Debian's standard switch) keeps the package
+  # from starting its 15/main cluster on port 5432 during the install.
+  local policy=/usr/sbin/policy-rc.d added=0 rc=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    added=1
+  fi
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; } >&2 || rc=$?
+  ((added == 0)) || rm -f "$policy"
+  ((rc == 0)) || die "apt-get install postgresql-15 failed (exit $rc)"
 }
 
 pg_pid() {
   local data=$1
-  [[ -f $data/postmaster.pid ]] && head -n1 "$data/postmaster.pid" || true
+  if [[ -f $data/postmaster.pid ]]; then head -n1 "$data/postmaster.pid"; fi
 }
 
 pg_running() {
@@ -86,7 +94,7 @@ pg_start() {
   # fsync off: throwaway dev/test data, much faster DDL-heavy tests. No unix socket: TCP only.
   as_pg setsid "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    </dev/null >>"$(pg_logfile)" 2>&1 || {
+    </dev/null >>"$(pg_logfile)" 2>&1 9>&- || {
     tail -n 20 "$data/server.log" >&2 || true
     die "PostgreSQL failed to start; see $data/server.log"
   }
