@@ -22,8 +22,12 @@ const env = { ...readInfraEnv(), ...process.env };
 function readInfraEnv(): Record<string, string> {
   const file = '.infra/env';
   if (!existsSync(file)) return {};
-  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('='));
-  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('='));
+  return Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 function withDatabase(url: string, database: string): string {
@@ -65,7 +69,9 @@ const bus = new KafkaEventBus(createKafkaClient('commerce-supergraph', kafkaBrok
 });
 await bus.ensureTopics();
 const usersDataSource = createUsersDataSource(await ensurePostgresDatabase(databaseUrl, 'commerce_users'));
-const inventoryDataSource = createInventoryDataSource(await ensurePostgresDatabase(databaseUrl, 'commerce_inventory'));
+const inventoryDataSource = createInventoryDataSource(
+  await ensurePostgresDatabase(databaseUrl, 'commerce_inventory'),
+);
 const mongo = new MongoClient(mongodbUrl);
 await Promise.all([usersDataSource.initialize(), inventoryDataSource.initialize(), mongo.connect()]);
 const productsDb = mongo.db('commerce_products');

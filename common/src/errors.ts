@@ -80,7 +80,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const code = formatted.extensions?.['code'];
   // Apollo's own request errors (validation, variable coercion) wrap GraphQLErrors: trust their code.
-  const wrapsThrownError = original instanceof Error && !(original instanceof GraphQLError) && original !== error;
+  const wrapsThrownError =
+    original instanceof Error && !(original instanceof GraphQLError) && original !== error;
   if (typeof code === 'string' && safeCodes.has(code) && !wrapsThrownError) {
     return { ...base, message: formatted.message, extensions: { code } };
   }

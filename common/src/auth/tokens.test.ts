@@ -14,8 +14,12 @@ describe('access tokens', () => {
   });
 
   it('refuses a token signed by another key, an expired one, and an HS256 one', () => {
-    expect(() => verifyAccessToken(signAccessToken(viewer, other.privateKey, 60), keys.publicKey)).toThrow(/Invalid/);
-    expect(() => verifyAccessToken(signAccessToken(viewer, keys.privateKey, -1), keys.publicKey)).toThrow(/expired/);
+    expect(() => verifyAccessToken(signAccessToken(viewer, other.privateKey, 60), keys.publicKey)).toThrow(
+      /Invalid/,
+    );
+    expect(() => verifyAccessToken(signAccessToken(viewer, keys.privateKey, -1), keys.publicKey)).toThrow(
+      /expired/,
+    );
     const hs = jwt.sign({ sub: 'u1', email: 'x', role: 'ADMIN', typ: 'access' }, 'secret');
     expect(() => verifyAccessToken(hs, keys.publicKey)).toThrow(/Invalid/);
   });

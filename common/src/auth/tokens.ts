@@ -52,7 +52,8 @@ export function viewerFromAuthorization(
 ): { viewer: Viewer | null; authError: AppError | null } {
   if (!header) return { viewer: null, authError: null };
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!match?.[1]) return { viewer: null, authError: unauthenticated('Authorization must be "Bearer <token>"') };
+  if (!match?.[1])
+    return { viewer: null, authError: unauthenticated('Authorization must be "Bearer <token>"') };
   try {
     return { viewer: verifyAccessToken(match[1], publicKey), authError: null };
   } catch (error) {
@@ -72,7 +73,12 @@ export function generateKeyPair(): { publicKey: string; privateKey: string } {
 function parseClaims(claims: unknown): Viewer {
   if (!isRecord(claims)) throw unauthenticated('Invalid access token');
   const { sub, email, role, typ } = claims;
-  if (typeof sub !== 'string' || typeof email !== 'string' || typ !== 'access' || (role !== 'ADMIN' && role !== 'CUSTOMER')) {
+  if (
+    typeof sub !== 'string' ||
+    typeof email !== 'string' ||
+    typ !== 'access' ||
+    (role !== 'ADMIN' && role !== 'CUSTOMER')
+  ) {
     throw unauthenticated('Invalid access token');
   }
   return { userId: sub, email, role };

@@ -39,7 +39,8 @@ export function readInt(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
@@ -47,7 +48,12 @@ export function readKafkaConfig(env: Env): KafkaConfig | null {
   const brokers = env['KAFKA_BROKERS']?.trim();
   if (!brokers) return null;
   return Object.freeze({
-    brokers: Object.freeze(brokers.split(',').map((broker) => broker.trim()).filter(Boolean)),
+    brokers: Object.freeze(
+      brokers
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    ),
     topicPrefix: env['KAFKA_TOPIC_PREFIX']?.trim() ?? '',
     partitions: readInt(env, 'KAFKA_PARTITIONS', 3) || 3,
   });

@@ -25,7 +25,11 @@ describe('deliverWithRetry', () => {
   });
 
   it('dead-letters after maxAttempts of a retriable error, with the error text', async () => {
-    const outcome = await deliverWithRetry(() => Promise.reject(new Error('db down')), policy, () => Promise.resolve());
+    const outcome = await deliverWithRetry(
+      () => Promise.reject(new Error('db down')),
+      policy,
+      () => Promise.resolve(),
+    );
     expect(outcome).toEqual({ kind: 'dead-letter', attempts: 4, error: 'Error: db down' });
   });
 

@@ -31,7 +31,8 @@ export async function deliverWithRetry(
     } catch (error) {
       const message = describeError(error);
       const retriable = !(error instanceof InvalidEventError) && isRetriable(error);
-      if (!retriable || attempts >= policy.maxAttempts) return { kind: 'dead-letter', attempts, error: message };
+      if (!retriable || attempts >= policy.maxAttempts)
+        return { kind: 'dead-letter', attempts, error: message };
       await sleep(Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempts - 1)));
     }
   }

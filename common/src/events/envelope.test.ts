@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { causedBy, createEnvelope, decodeEnvelope, InvalidEventError, parseEnvelope } from './envelope.js';
 
 const origin = { source: 'products', correlationId: randomUUID() };
-const payload = { productId: 'p1', name: 'Phone', description: null, category: 'Electronics', price: 899.99, quantity: 50, reorderThreshold: 5 };
+const payload = {
+  productId: 'p1',
+  name: 'Phone',
+  description: null,
+  category: 'Electronics',
+  price: 899.99,
+  quantity: 50,
+  reorderThreshold: 5,
+};
 
 describe('event envelope', () => {
   it('createEnvelope fills the metadata the architecture requires', () => {

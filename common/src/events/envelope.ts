@@ -75,7 +75,10 @@ export function parseEnvelope<T extends TopicName>(topic: T, value: unknown): En
 }
 
 /** Decodes a message body: bytes -> JSON -> validated envelope. */
-export function decodeEnvelope<T extends TopicName>(topic: T, bytes: Buffer | string | null): Envelope<Topics[T]> {
+export function decodeEnvelope<T extends TopicName>(
+  topic: T,
+  bytes: Buffer | string | null,
+): Envelope<Topics[T]> {
   if (bytes === null) throw new InvalidEventError(`Empty message on ${topic}`);
   let json: unknown;
   try {

@@ -1,4 +1,12 @@
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { EventBus, Handler, SubscribeOptions } from './bus.js';
 import { deliverWithRetry, defaultRetryPolicy, type RetryPolicy } from './delivery.js';
@@ -77,7 +85,10 @@ export class KafkaEventBus implements EventBus<Topics> {
   }
 
   /** Sends bytes as they are (tests of invalid messages, dead-letter replay). */
-  async publishRaw(topic: string, message: { key: string; value: string | Buffer; headers?: IHeaders }): Promise<void> {
+  async publishRaw(
+    topic: string,
+    message: { key: string; value: string | Buffer; headers?: IHeaders },
+  ): Promise<void> {
     await this.send(topic, message);
   }
 
@@ -104,14 +115,18 @@ export class KafkaEventBus implements EventBus<Topics> {
     await consumer.subscribe({ topic: this.physical(topic), fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ partition, message, heartbeat }) => {
+      eachMessage: async (payload) => {
+        const { partition, message } = payload;
         const outcome = await deliverWithRetry(async (attempt) => {
           const event = decodeEnvelope(topic, message.value);
           await handle(event, { topic, partition, offset: message.offset, attempt });
-          await heartbeat();
+          await payload.heartbeat();
         }, this.retry);
         if (outcome.kind === 'dead-letter') {
-          this.log.warn({ topic, partition, offset: message.offset, group, error: outcome.error }, 'dead-lettered');
+          this.log.warn(
+            { topic, partition, offset: message.offset, group, error: outcome.error },
+            'dead-lettered',
+          );
           await this.send(deadLetterTopic(topic), {
             key: message.key?.toString() ?? '',
             value: message.value ?? '',
@@ -156,7 +171,11 @@ export class KafkaEventBus implements EventBus<Topics> {
 
   private connectedProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await producer.connect();
       return producer;
     })().catch((error: unknown) => {
@@ -171,7 +190,9 @@ export class KafkaEventBus implements EventBus<Topics> {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const wanted = topicNames.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((t) => this.physical(t));
+      const wanted = topicNames
+        .flatMap((topic) => [topic, deadLetterTopic(topic)])
+        .map((t) => this.physical(t));
       const missing = wanted.filter((topic) => !existing.has(topic));
       if (missing.length > 0) {
         await admin.createTopics({

@@ -7,7 +7,10 @@ import { InMemoryEventBus } from './memory-bus.js';
 const origin = { source: 'test', correlationId: randomUUID() };
 const deleted = (productId: string) => createEnvelope('product.deleted', { productId }, origin);
 
-function collect(): { events: Envelope<{ productId: string }>[]; handle: (e: Envelope<{ productId: string }>) => Promise<void> } {
+function collect(): {
+  events: Envelope<{ productId: string }>[];
+  handle: (e: Envelope<{ productId: string }>) => Promise<void>;
+} {
   const events: Envelope<{ productId: string }>[] = [];
   return { events, handle: (event) => Promise.resolve(void events.push(event)) };
 }

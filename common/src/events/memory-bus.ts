@@ -74,7 +74,7 @@ export class InMemoryEventBus implements EventBus<Topics> {
 
   async close(): Promise<void> {
     for (const consumer of this.consumers.values()) consumer.stopped = true;
-    await Promise.all([...this.consumers.values()].map((consumer) => consumer.draining));
+    await Promise.all([...this.consumers.values()].flatMap((consumer) => consumer.draining ?? []));
     this.consumers.clear();
   }
 
@@ -107,7 +107,12 @@ export class InMemoryEventBus implements EventBus<Topics> {
     })();
   }
 
-  private async deliver(consumer: Consumer, group: string, message: StoredMessage, offset: number): Promise<void> {
+  private async deliver(
+    consumer: Consumer,
+    group: string,
+    message: StoredMessage,
+    offset: number,
+  ): Promise<void> {
     const topic = consumer.topic;
     const outcome = await deliverWithRetry(async (attempt) => {
       if (!isTopicName(topic)) throw new Error(`Unknown topic ${topic}`);

@@ -87,7 +87,8 @@ export class OutboxRelay {
         this.log.warn({ err: error, failures: this.failures }, 'outbox publish failed; will retry');
       }
       if (published === this.batchSize) continue;
-      const backoff = this.failures > 0 ? Math.min(5_000, 200 * 2 ** Math.min(this.failures, 5)) : this.pollIntervalMs;
+      const backoff =
+        this.failures > 0 ? Math.min(5_000, 200 * 2 ** Math.min(this.failures, 5)) : this.pollIntervalMs;
       await this.sleep(backoff);
     }
   }

@@ -9,7 +9,12 @@ export interface RequestContext extends AuthContext {
 }
 
 /** Verifies the request's own token: a subgraph reached directly is no way around auth. */
-export function baseContext(request: IncomingMessage, correlationId: string, publicKey: string, logger: Logger): RequestContext {
+export function baseContext(
+  request: IncomingMessage,
+  correlationId: string,
+  publicKey: string,
+  logger: Logger,
+): RequestContext {
   const { viewer, authError } = viewerFromAuthorization(request.headers.authorization, publicKey);
   return { viewer, authError, correlationId, logger: logger.child({ correlationId }) };
 }

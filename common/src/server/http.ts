@@ -16,7 +16,9 @@ export interface GraphqlHttpOptions<C extends BaseContext> {
   readonly health?: () => Promise<HealthReport>;
   readonly logger: Logger;
   /** Other routes served beside /graphql and /health (the gateway's playground and metrics). */
-  readonly routes?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>>;
+  readonly routes?: Readonly<
+    Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>
+  >;
 }
 
 const maxBodyBytes = 1_000_000;
@@ -30,7 +32,11 @@ export function createGraphqlHttpServer<C extends BaseContext>(options: GraphqlH
     handle(options, request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      response.end(
+        JSON.stringify({
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        }),
+      );
     });
   });
   server.keepAliveTimeout = 65_000;

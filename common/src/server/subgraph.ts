@@ -28,7 +28,9 @@ export interface ServeSubgraphOptions<C extends BaseContext> {
 }
 
 /** Serves a subgraph schema with the project's error formatting at http://host:port/graphql. */
-export async function serveSubgraph<C extends BaseContext>(options: ServeSubgraphOptions<C>): Promise<RunningSubgraph> {
+export async function serveSubgraph<C extends BaseContext>(
+  options: ServeSubgraphOptions<C>,
+): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     logger: options.logger,
@@ -39,7 +41,12 @@ export async function serveSubgraph<C extends BaseContext>(options: ServeSubgrap
   });
   await apollo.start();
   const health = options.health ?? (() => Promise.resolve({ status: 'ok' as const, checks: {} }));
-  const server = createGraphqlHttpServer({ apollo, context: options.context, health, logger: options.logger });
+  const server = createGraphqlHttpServer({
+    apollo,
+    context: options.context,
+    health,
+    logger: options.logger,
+  });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
   const url = `http://${host}:${port}/graphql`;

@@ -35,9 +35,9 @@ export async function enqueueEvents(
   events: ReadonlyArray<{ topic: TopicName; key: string; envelope: Envelope<unknown> }>,
 ): Promise<void> {
   if (events.length === 0) return;
-  await manager.getRepository(OutboxEventEntity).insert(
-    events.map(({ topic, key, envelope }) => ({ topic, key, envelope, sentAt: null })),
-  );
+  await manager
+    .getRepository(OutboxEventEntity)
+    .insert(events.map(({ topic, key, envelope }) => ({ topic, key, envelope, sentAt: null })));
 }
 
 /** The relay's view of the PostgreSQL outbox: unsent rows in commit order. */

@@ -21,7 +21,11 @@ export const ProcessedEventEntity = new EntitySchema<ProcessedEventRow>({
  * Records that `consumer` handled `eventId`, inside the caller's transaction. Returns false when it
  * was already recorded: the caller then skips the effect (a redelivery).
  */
-export async function markProcessed(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+export async function markProcessed(
+  manager: EntityManager,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
   const postgres = manager.connection.options.type === 'postgres';
   const [first, second] = postgres ? ['$1', '$2'] : ['?', '?'];
   const rows: unknown = await manager.query(
