@@ -6,7 +6,8 @@ import { usersCodegen } from './subgraphs/users/codegen.js';
 
 /**
  * `npm run codegen`: resolver types per subgraph (federation: true) from schema/<name>.graphql,
- * each configured in subgraphs/<name>/codegen.ts.
+ * each configured in subgraphs/<name>/codegen.ts, and the typed client (test/client/generated/:
+ * `graphql()` and TypedDocumentNode operations) from the public API schema.
  */
 const config: CodegenConfig = {
   overwrite: true,
@@ -16,6 +17,19 @@ const config: CodegenConfig = {
     ...productsCodegen,
     ...inventoryCodegen,
     ...ordersCodegen,
+    'test/client/generated/': {
+      schema: 'schema/api.graphql',
+      documents: ['test/**/*.ts', 'scripts/**/*.ts', '!test/client/generated/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        // NodeNext resolution needs the .js extensions in the generated imports.
+        emitLegacyCommonJSImports: false,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string' },
+      },
+    },
   },
 };
 

@@ -1,0 +1,48 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { unavailable } from '@commerce/common/errors';
+import { forwardedHeaders, type GatewayContext } from './context.js';
+import type { Fetcher } from './fetcher.js';
+
+/** The subgraphs the gateway calls over HTTP. */
+export const subgraphNames = ['users', 'products', 'inventory', 'orders'] as const;
+export type SubgraphName = (typeof subgraphNames)[number];
+export type SubgraphUrls = Partial<Record<SubgraphName, string>>;
+
+export function isSubgraphName(name: string): name is SubgraphName {
+  return (subgraphNames as readonly string[]).includes(name);
+}
+
+/** The URL to call for a subgraph: the configured one, else the one composed into the supergraph. */
+export function subgraphUrl(name: string, urls: SubgraphUrls, supergraphUrl: string | undefined): string {
+  const url = (isSubgraphName(name) ? urls[name] : undefined) ?? supergraphUrl;
+  if (!url) throw new Error(`No URL for subgraph "${name}"`);
+  return url;
+}
+
+/**
+ * A subgraph over HTTP: forwards the client's Authorization header (each subgraph verifies it
+ * again) and the correlation id, through the gateway's keep-alive fetcher.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    fetcher: Fetcher,
+  ) {
+    super({ url, fetcher });
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Health checks and schema loads carry no client request (nor incomingRequestContext).
+    if (!('incomingRequestContext' in options)) return;
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    for (const [name, value] of Object.entries(forwardedHeaders(options.context))) headers.set(name, value);
+  }
+
+  /** No response at all (refused, reset, timed out): the client sees UNAVAILABLE, not the socket error. */
+  override didEncounterError(error: Error, _request: unknown, response?: unknown): void {
+    if (response === undefined) throw unavailable(`The ${this.name} service is unavailable`);
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+
+/** One error of a GraphQL response; `extensions.code` is the project's stable error code. */
+export interface ResponseError {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+  readonly extensions?: { readonly code?: string; readonly [key: string]: unknown };
+}
+
+/** A GraphQL response, typed by the operation's document. */
+export interface Response<TResult> {
+  readonly data: TResult | null | undefined;
+  readonly errors: readonly ResponseError[] | undefined;
+  /** The HTTP status (200, or 401 for a refused token, 400 for an invalid operation...). */
+  readonly status: number;
+}
+
+export interface RequestOptions {
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A small typed GraphQL client over HTTP for the gateway (tests and scripts). */
+export interface Client {
+  readonly url: string;
+  request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    options?: RequestOptions,
+  ): Promise<Response<TResult>>;
+  // Subscriptions (graphql-ws over WebSocket, same URL) come with the subscription service:
+  // subscribe<TResult, TVariables>(document, variables, { token }) => AsyncIterable<Response<TResult>>.
+}
+
+/** A client for `url` (e.g. http://127.0.0.1:4000/graphql); documents come from the generated `graphql()`. */
+export function createClient(url: string): Client {
+  const printed = new WeakMap<object, string>();
+  return {
+    url,
+    async request(document, variables, options = {}) {
+      let query = printed.get(document);
+      if (query === undefined) {
+        query = print(document);
+        printed.set(document, query);
+      }
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { ...parseBody(text, response.status), status: response.status };
+    },
+  };
+}
+
+/** The data of a response without errors; throws with the errors (and their codes) otherwise. */
+export function dataOf<TResult>(response: Response<TResult>): TResult {
+  if (response.errors?.length || response.data === null || response.data === undefined) {
+    const detail = (response.errors ?? []).map(
+      (error) => `${error.extensions?.code ?? '?'}: ${error.message}`,
+    );
+    throw new Error(`GraphQL request failed (HTTP ${response.status}): ${detail.join('; ') || 'no data'}`);
+  }
+  return response.data;
+}
+
+/** The error codes of a response, in order. */
+export function errorCodes(response: Response<unknown>): (string | undefined)[] {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}
+
+function parseBody<TResult>(text: string, status: number): Pick<Response<TResult>, 'data' | 'errors'> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { data: undefined, errors: [{ message: `HTTP ${status}: ${text.slice(0, 200)}` }] };
+  }
+  if (typeof body !== 'object' || body === null) {
+    return { data: undefined, errors: [{ message: `HTTP ${status}: unexpected body` }] };
+  }
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  // The shape is the server's contract for this document; it is not re-validated here.
+  return {
+    data: data as TResult | null | undefined,
+    errors: Array.isArray(errors) ? (errors as ResponseError[]) : undefined,
+  };
+}
