@@ -11,7 +11,6 @@ import { usersCodegen } from './subgraphs/users/codegen.js';
  */
 const config: CodegenConfig = {
   overwrite: true,
-  hooks: { afterAllFileWrite: ['prettier --write'] },
   generates: {
     ...usersCodegen,
     ...productsCodegen,
