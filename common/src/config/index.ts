@@ -93,3 +93,5 @@ function devKeyPair(dir: string): { publicKey: string; privateKey: string } {
   }
   return { publicKey: readFileSync(publicPath, 'utf8'), privateKey: readFileSync(privatePath, 'utf8') };
 }
+
+export * from './service.js';

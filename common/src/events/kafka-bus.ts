@@ -7,6 +7,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, Handler, SubscribeOptions } from './bus.js';
 import { deliverWithRetry, defaultRetryPolicy, type RetryPolicy } from './delivery.js';
@@ -39,6 +40,15 @@ export function createKafkaClient(clientId: string, brokers: readonly string[], 
         else if (level === logLevel.WARN) log.warn(rest, message);
         else log.debug(rest, message);
       },
+  });
+}
+
+/** The Kafka event bus of a service process, from its configuration. */
+export function createKafkaEventBus(clientId: string, config: KafkaConfig, logger: Logger): KafkaEventBus {
+  return new KafkaEventBus(createKafkaClient(clientId, config.brokers, logger), {
+    topicPrefix: config.topicPrefix,
+    partitions: config.partitions,
+    logger,
   });
 }
 

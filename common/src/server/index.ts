@@ -1,3 +1,4 @@
 export * from './http.js';
 export * from './context.js';
 export * from './subgraph.js';
+export * from './process.js';

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     const config = loadConfig(base);
     expect(config).toMatchObject({
       port: 4004,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       dbName: 'shop_orders',
       kafka: { brokers: ['127.0.0.1:9092'] },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseNameOf, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 
 const pem = '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----';
 const env = {
@@ -23,17 +23,5 @@ describe('loadConfig', () => {
   it('fails naming the missing variable', () => {
     expect(() => loadConfig({ ...env, MONGODB_URL: undefined })).toThrow('MONGODB_URL');
     expect(() => loadConfig({ ...env, KAFKA_BROKERS: ' ' })).toThrow('KAFKA_BROKERS');
-  });
-});
-
-describe('databaseNameOf', () => {
-  it('takes the database from the path, ignoring options and several hosts', () => {
-    expect(databaseNameOf('mongodb://a:1,b:2/shop?replicaSet=rs0')).toBe('shop');
-    expect(databaseNameOf('mongodb+srv://user:pw@cluster.example.com/catalog')).toBe('catalog');
-  });
-
-  it('refuses a URL without a database name', () => {
-    expect(() => databaseNameOf('mongodb://127.0.0.1:27017')).toThrow('MONGODB_URL');
-    expect(() => databaseNameOf('mongodb://127.0.0.1:27017/?x=1')).toThrow('MONGODB_URL');
   });
 });

@@ -1,48 +1,25 @@
 import {
-  ConfigError,
-  readInt,
-  readJwtConfig,
-  readKafkaConfig,
+  mongoDatabaseName,
+  readServiceConfig,
   readString,
   type Env,
-  type JwtConfig,
-  type KafkaConfig,
+  type ServiceConfig,
 } from '@commerce/common/config';
 
 /** Settings of the products process (main.ts). */
-export interface ProductsConfig {
-  readonly port: number;
-  readonly host: string;
+export interface ProductsConfig extends ServiceConfig {
+  /** MONGODB_URL, required. */
   readonly mongodbUrl: string;
-  /** The database named in MONGODB_URL's path. */
+  /** The database named by MONGODB_URL's path (mongodb://host:27017/<name>). */
   readonly databaseName: string;
-  readonly kafka: KafkaConfig;
-  readonly jwt: JwtConfig;
 }
 
-/** Reads the environment; fails naming the first missing or invalid variable. */
+/** Reads the environment once into a frozen config; fails naming the missing or invalid variable. */
 export function loadConfig(env: Env): ProductsConfig {
   const mongodbUrl = readString(env, 'MONGODB_URL');
-  const kafka = readKafkaConfig(env);
-  if (!kafka || kafka.brokers.length === 0)
-    throw new ConfigError('Missing environment variable KAFKA_BROKERS');
   return Object.freeze({
-    port: readInt(env, 'PORT', 4002),
-    host: readString(env, 'HOST', '127.0.0.1'),
+    ...readServiceConfig(env, 4002),
     mongodbUrl,
-    databaseName: databaseNameOf(mongodbUrl),
-    kafka,
-    jwt: readJwtConfig(env),
+    databaseName: mongoDatabaseName(mongodbUrl),
   });
-}
-
-/** "mongodb://host:27017/commerce?x=y" -> "commerce". */
-export function databaseNameOf(url: string): string {
-  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(url);
-  const name = decodeURIComponent(match?.[1] ?? '');
-  if (!name)
-    throw new ConfigError(
-      'MONGODB_URL must name the database in its path, e.g. mongodb://127.0.0.1:27017/commerce',
-    );
-  return name;
 }
