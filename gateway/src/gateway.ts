@@ -1,15 +1,41 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { EventBus, Topics } from '@commerce/common/events';
 import { formatError } from '@commerce/common/errors';
 import type { Logger } from '@commerce/common/logger';
-import { closeServer, createGraphqlHttpServer, listen } from '@commerce/common/server';
+import {
+  closeServer,
+  createGraphqlHttpServer,
+  listen,
+  type GraphqlHttpOptions,
+} from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { createKeepAliveFetcher } from './fetcher.js';
+import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
+import type { BacklogLimits } from './subscriptions/backlog.js';
+import { metricsRoute } from './subscriptions/metrics.js';
+import { startSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
+import { Registry } from 'prom-client';
 
 export type { GatewayContext } from './context.js';
 export { subgraphNames, type SubgraphName, type SubgraphUrls } from './data-source.js';
+export type { SubscriptionService } from './subscriptions/service.js';
+export { SubscriptionCloseCode } from './subscriptions/connections.js';
+
+/** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
+export interface GatewaySubscriptionOptions {
+  /** The event bus the subscription topics are consumed from (Kafka in production). */
+  readonly bus: EventBus<Topics>;
+  /** This instance's id: its consumer group is `gateway-<instanceId>`. Default: random per process. */
+  readonly instanceId?: string;
+  /** WebSocket ping interval (default 12 000 ms). */
+  readonly keepAliveMs?: number;
+  /** How far a slow subscriber may fall behind before it is coalesced, then closed. */
+  readonly limits?: Partial<BacklogLimits>;
+}
 
 export interface GatewayOptions {
   /** The composed supergraph (schema/supergraph.graphql). */
@@ -23,20 +49,27 @@ export interface GatewayOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /** Serve subscriptions over WebSocket; without this option the gateway serves HTTP only. */
+  readonly subscriptions?: GatewaySubscriptionOptions;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** GET /metrics (Prometheus text, this gateway's own registry). */
+  readonly metricsUrl: string;
+  /** The subscription service, when `subscriptions` was given. */
+  readonly subscriptions: SubscriptionService | undefined;
   /** Stops HTTP, the gateway and its pooled subgraph connections. */
   close(): Promise<void>;
 }
 
 /**
  * Starts the Apollo Gateway on the static supergraph: POST /graphql (queries and mutations),
- * GET /health. It verifies the client's token, fails requests carrying a bad one with
- * UNAUTHENTICATED, and forwards the token and correlation id to every subgraph call.
+ * GET /health, and the GraphiQL playground for browsers (GET / and GET /graphql). It verifies the
+ * client's token, fails requests carrying a bad one with UNAUTHENTICATED, and forwards the token
+ * and correlation id to every subgraph call.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
@@ -56,6 +89,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The process (main.ts) owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
     logger,
+    // Browsers get our own offline playground (playground/), never Apollo's CDN-hosted landing page.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   try {
     await apollo.start();
@@ -63,18 +98,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     fetcher.close();
     throw error;
   }
-  const server = createGraphqlHttpServer({
+  const graphqlHttp: GraphqlHttpOptions<GatewayContext> = {
     apollo,
     logger,
     context: (request, correlationId) =>
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
     health: () => Promise.resolve({ status: 'ok', checks: { gateway: 'ok' } }),
+  };
+  const registry = new Registry();
+  const server = createGraphqlHttpServer({
+    ...graphqlHttp,
+    routes: {
+      '/metrics': metricsRoute(registry),
+      // Browsers get the playground at / and GET /graphql; other GET /graphql reach Apollo as before.
+      ...playgroundRoutes({ graphql: handledBy(createGraphqlHttpServer(graphqlHttp)), logger }),
+    },
   });
   const host = options.host ?? '127.0.0.1';
+  let subscriptions: SubscriptionService | undefined;
   let port: number;
   try {
+    if (options.subscriptions) {
+      subscriptions = await startSubscriptionService({
+        ...options.subscriptions,
+        server,
+        supergraphSdl: options.supergraphSdl,
+        dataSource: (name, url) =>
+          new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
+        jwtPublicKey: options.jwtPublicKey,
+        logger,
+        registry,
+      });
+    }
     port = await listen(server, options.port ?? 0, host);
   } catch (error) {
+    await subscriptions?.close();
     await apollo.stop();
     fetcher.close();
     throw error;
@@ -84,8 +142,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     port,
+    metricsUrl: `http://${host}:${port}/metrics`,
+    subscriptions,
     close() {
       closing ??= (async () => {
+        // Open WebSockets would hold the HTTP server open: complete the subscriptions first.
+        await subscriptions?.close();
         await closeServer(server);
         await apollo.stop();
         fetcher.close();

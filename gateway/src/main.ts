@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { createKafkaEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
+import { runService } from '@commerce/common/server';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
 const logger = createLogger('gateway');
 
-try {
+runService(logger, async () => {
   const config = loadGatewayConfig(process.env);
+  const bus = createKafkaEventBus('gateway', config.kafka, logger);
+  await bus.ensureTopics();
   const gateway = await startGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     subgraphUrls: config.subgraphUrls,
@@ -14,21 +18,8 @@ try {
     logger,
     port: config.port,
     host: config.host,
+    subscriptions: { bus },
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'gateway stopping');
-    gateway.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'gateway failed to stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-} catch (error) {
-  logger.fatal({ err: error }, 'gateway failed to start');
-  process.exitCode = 1;
-}
+  return [() => bus.close(), () => gateway.close()];
+});

@@ -1,5 +1,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { subscribe, type LiveSubscription, type SubscribeOptions } from './subscriptions.js';
+
+export type { ClosedEvent, LiveSubscription, SubscribeOptions, SubscriptionResult } from './subscriptions.js';
 
 /** One error of a GraphQL response; `extensions.code` is the project's stable error code. */
 export interface ResponseError {
@@ -30,8 +33,15 @@ export interface Client {
     variables: TVariables,
     options?: RequestOptions,
   ): Promise<Response<TResult>>;
-  // Subscriptions (graphql-ws over WebSocket, same URL) come with the subscription service:
-  // subscribe<TResult, TVariables>(document, variables, { token }) => AsyncIterable<Response<TResult>>.
+  /**
+   * Subscribes over graphql-ws (WebSocket, same URL), one connection per call; the token goes in
+   * `connection_init`. Iterate the results, or wait on them with `waitFor`.
+   */
+  subscribe<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    options?: SubscribeOptions,
+  ): LiveSubscription<TResult>;
 }
 
 /** A client for `url` (e.g. http://127.0.0.1:4000/graphql); documents come from the generated `graphql()`. */
@@ -39,6 +49,7 @@ export function createClient(url: string): Client {
   const printed = new WeakMap<object, string>();
   return {
     url,
+    subscribe: (document, variables, options) => subscribe(url, document, variables, options),
     async request(document, variables, options = {}) {
       let query = printed.get(document);
       if (query === undefined) {
@@ -59,18 +70,21 @@ export function createClient(url: string): Client {
 }
 
 /** The data of a response without errors; throws with the errors (and their codes) otherwise. */
-export function dataOf<TResult>(response: Response<TResult>): TResult {
+export function dataOf<TResult>(
+  response: Pick<Response<TResult>, 'data' | 'errors'> & { readonly status?: number },
+): TResult {
   if (response.errors?.length || response.data === null || response.data === undefined) {
     const detail = (response.errors ?? []).map(
       (error) => `${error.extensions?.code ?? '?'}: ${error.message}`,
     );
-    throw new Error(`GraphQL request failed (HTTP ${response.status}): ${detail.join('; ') || 'no data'}`);
+    const status = response.status === undefined ? 'subscription' : `HTTP ${response.status}`;
+    throw new Error(`GraphQL request failed (${status}): ${detail.join('; ') || 'no data'}`);
   }
   return response.data;
 }
 
 /** The error codes of a response, in order. */
-export function errorCodes(response: Response<unknown>): (string | undefined)[] {
+export function errorCodes(response: Pick<Response<unknown>, 'errors'>): (string | undefined)[] {
   return (response.errors ?? []).map((error) => error.extensions?.code);
 }
 

@@ -27,6 +27,13 @@ type Documents = {
     "\n  mutation UpdateOrderStatus($id: ID!, $status: OrderStatus!) {\n    updateOrderStatus(id: $id, status: $status) {\n      id\n      status\n    }\n  }\n": typeof types.UpdateOrderStatusDocument,
     "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelOrderDocument,
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrdersWithInventoryDocument,
+    "\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": typeof types.StockUpdatedDocument,
+    "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.StockLevelDocument,
+    "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": typeof types.StockWithNameDocument,
+    "\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.OrderPlacedDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n": typeof types.OrderStatusChangedDocument,
+    "\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n": typeof types.LowStockAlertDocument,
+    "\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.AdjustStockDocument,
 };
 const documents: Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      id\n      email\n      firstName\n      lastName\n      phone\n      role\n      isActive\n      addresses {\n        id\n      }\n    }\n  }\n": types.RegisterDocument,
@@ -42,6 +49,13 @@ const documents: Documents = {
     "\n  mutation UpdateOrderStatus($id: ID!, $status: OrderStatus!) {\n    updateOrderStatus(id: $id, status: $status) {\n      id\n      status\n    }\n  }\n": types.UpdateOrderStatusDocument,
     "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelOrderDocument,
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": types.OrdersWithInventoryDocument,
+    "\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": types.StockUpdatedDocument,
+    "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.StockLevelDocument,
+    "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": types.StockWithNameDocument,
+    "\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.OrderPlacedDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n": types.OrderStatusChangedDocument,
+    "\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n": types.LowStockAlertDocument,
+    "\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.AdjustStockDocument,
 };
 
 /**
@@ -110,6 +124,34 @@ export function graphql(source: "\n  mutation CancelOrder($id: ID!) {\n    cance
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n"): (typeof documents)["\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n"): (typeof documents)["\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,130 @@
+/** One GraphiQL tab the playground opens with (GraphiQL's `TabDefinition`). */
+export interface PlaygroundTab {
+  readonly query: string;
+  /** JSON text shown in the variables editor. */
+  readonly variables?: string;
+}
+
+const products = `# The catalog, with each product's stock (inventory subgraph).
+# Run it: the button on the right, or Ctrl-Enter.
+query Products {
+  products(first: 20) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        category
+        price
+        inventory {
+          available
+          reserved
+          lowStock
+        }
+      }
+    }
+  }
+}
+`;
+
+const login = `# Log in (no account yet? run Register below first), then copy
+# login.accessToken into Headers (below) of each tab needing it:
+#   { "Authorization": "Bearer <accessToken>" }
+# Subscriptions send it in connection_init as { authorization }.
+mutation Login($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    accessToken
+    refreshToken
+    expiresIn
+    user {
+      id
+      email
+      role
+    }
+  }
+}
+
+mutation Register($email: String!, $password: String!) {
+  register(
+    input: {
+      email: $email
+      password: $password
+      firstName: "Example"
+      lastName: "Customer"
+    }
+  ) {
+    id
+    email
+    role
+  }
+}
+`;
+
+const me = `# Who am I? Needs the Authorization header (see Login).
+query Me {
+  me {
+    id
+    email
+    firstName
+    lastName
+    role
+    addresses {
+      id
+      line1
+      city
+      country
+      isDefault
+    }
+  }
+}
+`;
+
+const stockUpdated = `# Live stock over WebSocket (graphql-ws) until you stop it.
+# Place an order, or adjust stock (AdjustStock tab), and watch.
+subscription StockUpdated($productId: ID) {
+  stockUpdated(productId: $productId) {
+    productId
+    available
+    reserved
+    lowStock
+    reason
+    updatedAt
+    product {
+      name
+      price
+      inventory {
+        available
+        reserved
+      }
+    }
+  }
+}
+`;
+
+const adjustStock = `# ADMIN only: log in as the admin, set its token in Headers.
+# Publishes stock.updated: a running StockUpdated tab shows it.
+mutation AdjustStock($productId: ID!, $delta: Int!) {
+  adjustStock(productId: $productId, delta: $delta, reason: "playground") {
+    productId
+    available
+    reserved
+    lowStock
+  }
+}
+`;
+
+/** The walkthrough's operations, one tab each: products, log in, me, live stock, adjust stock. */
+export const playgroundTabs: readonly PlaygroundTab[] = [
+  { query: products },
+  {
+    query: login,
+    variables: JSON.stringify({ email: 'customer@example.com', password: 'Password123' }, null, 2),
+  },
+  { query: me },
+  { query: stockUpdated },
+  { query: adjustStock, variables: JSON.stringify({ productId: '<product id>', delta: 5 }, null, 2) },
+];
+
+/** What a new tab ("+") starts with. */
+export const newTabQuery = `# Ctrl-Space completes, Ctrl-Enter runs.
+`;

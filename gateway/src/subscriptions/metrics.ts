@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The subscription service's Prometheus metrics, in a registry of its own gateway (never the global one). */
+export class SubscriptionMetrics {
+  readonly connections: Gauge;
+  readonly subscriptions: Gauge<'field'>;
+  readonly eventsConsumed: Counter<'topic'>;
+  readonly eventsDelivered: Counter<'field'>;
+  readonly deliveryLatency: Histogram<'field'>;
+  readonly executions: Counter<'field'>;
+  readonly coalesced: Counter<'field'>;
+  readonly slowClosed: Counter<'field'>;
+
+  constructor(readonly registry: Registry) {
+    const registers = [registry];
+    this.connections = new Gauge({
+      name: 'gateway_subscription_connections',
+      help: 'Open graphql-ws connections',
+      registers,
+    });
+    this.subscriptions = new Gauge({
+      name: 'gateway_subscriptions',
+      help: 'Active subscriptions by root field',
+      labelNames: ['field'],
+      registers,
+    });
+    this.eventsConsumed = new Counter({
+      name: 'gateway_subscription_events_consumed_total',
+      help: 'Kafka events consumed by the subscription service, by topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.eventsDelivered = new Counter({
+      name: 'gateway_subscription_events_delivered_total',
+      help: 'Results handed to subscribers, by root field',
+      labelNames: ['field'],
+      registers,
+    });
+    this.deliveryLatency = new Histogram({
+      name: 'gateway_subscription_delivery_latency_seconds',
+      help: "Time from the event's metadata.occurredAt to the result being sent to a subscriber",
+      labelNames: ['field'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.executions = new Counter({
+      name: 'gateway_subscription_executions_total',
+      help: 'Query plan executions (one per event per distinct operation, variables and viewer scope)',
+      labelNames: ['field'],
+      registers,
+    });
+    this.coalesced = new Counter({
+      name: 'gateway_subscription_coalesced_total',
+      help: 'Results that replaced older queued ones for a lagging subscriber',
+      labelNames: ['field'],
+      registers,
+    });
+    this.slowClosed = new Counter({
+      name: 'gateway_subscription_slow_closed_total',
+      help: 'Connections closed because a subscriber fell too far behind',
+      labelNames: ['field'],
+      registers,
+    });
+  }
+}
+
+/** GET /metrics for a registry: Prometheus text format. */
+export function metricsRoute(
+  registry: Registry,
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  return async (request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const body = await registry.metrics();
+    response.writeHead(200, { 'content-type': registry.contentType });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  };
+}

@@ -1,0 +1,134 @@
+import { formatError } from '@commerce/common/errors';
+import type { Logger } from '@commerce/common/logger';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import {
+  CloseCode,
+  type ConnectionInitMessage,
+  type ServerOptions as GraphqlWsServerOptions,
+} from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import { authenticateConnection } from './auth.js';
+import { Connection, type Connections } from './connections.js';
+import { accessTo } from './fields.js';
+import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner } from './planner.js';
+import type { SubscriptionHub } from './hub.js';
+
+type ServerOptions = GraphqlWsServerOptions<ConnectionInitMessage['payload'], Extra> & { isProd?: boolean };
+
+/** What `onSubscribe` accepted, carried to graphql-ws's `subscribe` call as the context value. */
+class AcceptedSubscription {
+  constructor(
+    readonly prepared: PreparedSubscription,
+    readonly args: SubscriptionArguments,
+    readonly connection: Connection,
+  ) {}
+}
+
+export interface ProtocolDependencies {
+  readonly planner: SubscriptionPlanner;
+  readonly hub: SubscriptionHub;
+  readonly connections: Connections;
+  readonly jwtPublicKey: string;
+  readonly logger: Logger;
+}
+
+/**
+ * graphql-ws server options: authenticates `connection_init`, plans and authorizes each subscribe,
+ * and streams results from the hub.
+ *
+ * - Token: `connection_init` payload `{ authorization: 'Bearer <token>' }` or `{ token: '<token>' }`;
+ *   none = anonymous. A token that does not verify closes with 4401 and the reason ("Access token
+ *   expired", "Invalid access token"); a valid one closes the connection with 4401 "Access token
+ *   expired" when it expires.
+ * - A subscription needing a viewer without one closes with 4401; one needing ADMIN, held by a
+ *   customer, with 4403.
+ * - Invalid operations and variables get a graphql-ws `error` message; the connection stays open.
+ */
+export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
+  const { planner, hub, connections } = deps;
+  return {
+    isProd: true,
+    connectionInitWaitTimeout: 10_000,
+    onConnect: (ctx) => {
+      const socket = ctx.extra.socket;
+      const auth = authenticateConnection(ctx.connectionParams, deps.jwtPublicKey);
+      if (auth.kind === 'refused') {
+        socket.close(CloseCode.Unauthorized, auth.reason);
+        return false;
+      }
+      const pending = (): number => Object.keys(ctx.subscriptions).length;
+      const connection =
+        auth.kind === 'viewer'
+          ? new Connection(socket, auth.viewer, auth.authorization, pending)
+          : new Connection(socket, null, undefined, pending);
+      if (auth.kind === 'viewer') connection.expireAfter(auth.expiresInMs);
+      connections.accept(connection);
+      return true;
+    },
+    onSubscribe: (ctx, _id, payload) => {
+      const connection = connections.get(ctx.extra.socket);
+      if (!connection)
+        return [new GraphQLError('Connection is closing', { extensions: { code: 'BAD_REQUEST' } })];
+      const prepared = planner.prepare(payload.query, payload.operationName);
+      if (isErrors(prepared)) return prepared;
+      const access = accessTo(prepared.field, connection.viewer);
+      if (access !== 'allowed') {
+        const unauthenticated = access === 'unauthenticated';
+        const reason = unauthenticated
+          ? `Unauthorized: ${prepared.field} needs an access token`
+          : `Forbidden: ${prepared.field} needs the ADMIN role`;
+        connection.socket.close(unauthenticated ? CloseCode.Unauthorized : CloseCode.Forbidden, reason);
+        return [
+          new GraphQLError(reason, {
+            extensions: { code: unauthenticated ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+          }),
+        ];
+      }
+      const args = planner.argumentsOf(prepared, payload.variables);
+      if (isErrors(args)) return args;
+      return {
+        schema: planner.apiSchema,
+        document: prepared.document,
+        operationName: prepared.operationName,
+        variableValues: args.variables,
+        contextValue: new AcceptedSubscription(prepared, args, connection),
+      };
+    },
+    subscribe: (args) => {
+      const accepted = args.contextValue;
+      if (!(accepted instanceof AcceptedSubscription)) {
+        return {
+          errors: [
+            new GraphQLError('Subscription was not prepared', { extensions: { code: 'BAD_REQUEST' } }),
+          ],
+        };
+      }
+      return hub.subscribe({
+        prepared: accepted.prepared,
+        variables: accepted.args.variables,
+        args: accepted.args.args,
+        connection: accepted.connection,
+      });
+    },
+    execute: () => ({
+      errors: [
+        new GraphQLError('Send queries and mutations to POST /graphql', {
+          extensions: { code: 'BAD_REQUEST' },
+        }),
+      ],
+    }),
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? formatted(result) : undefined),
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
+  };
+}
+
+function formatted(result: ExecutionResult) {
+  return {
+    ...result,
+    errors: (result.errors ?? []).map((error) => formatError(error.toJSON(), error)),
+  };
+}
+
+function isErrors<T extends object>(value: T | readonly GraphQLError[]): value is readonly GraphQLError[] {
+  return Array.isArray(value);
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { Envelope, EventBus, TopicName, Topics } from '@commerce/common/events';
+import type { Logger } from '@commerce/common/logger';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Registry } from 'prom-client';
+import { WebSocketServer } from 'ws';
+import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
+import { Connections } from './connections.js';
+import { EventExecutor } from './executor.js';
+import { subscriptionTopics, type FieldEvent } from './fields.js';
+import { SubscriptionHub } from './hub.js';
+import { SubscriptionMetrics } from './metrics.js';
+import { graphqlWsOptions } from './protocol.js';
+import { SubscriptionPlanner } from './planner.js';
+
+export interface SubscriptionServiceOptions {
+  /** The gateway's HTTP server: WebSocket upgrades of `path` are served here. */
+  readonly server: Server;
+  /** Where the subscription topics are consumed from (Kafka in production). */
+  readonly bus: EventBus<Topics>;
+  readonly supergraphSdl: string;
+  /** The gateway's data source for an HTTP subgraph (name and URL as composed into the supergraph). */
+  readonly dataSource: (name: string, url: string) => GraphQLDataSource;
+  readonly jwtPublicKey: string;
+  readonly logger: Logger;
+  /** Receives the service's metrics (the gateway's own registry). */
+  readonly registry: Registry;
+  /** Names this instance's consumer group `gateway-<instanceId>`; default: random per process. */
+  readonly instanceId?: string;
+  /** Default /graphql. */
+  readonly path?: string;
+  /** Interval of WebSocket pings (a peer that misses a pong is dropped); default 12 000 ms. */
+  readonly keepAliveMs?: number;
+  readonly limits?: Partial<BacklogLimits>;
+}
+
+/** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
+export interface SubscriptionService {
+  readonly instanceId: string;
+  /** The consumer group (before the bus's per-topic suffix) every topic is consumed with. */
+  readonly consumerGroup: string;
+  readonly topics: readonly TopicName[];
+  /** Active subscriptions on this instance. */
+  subscriptionCount(): number;
+  /** Open WebSocket connections on this instance. */
+  connectionCount(): number;
+  /** Stops consuming, completes every open subscription (`complete` sent), then closes the sockets. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the subscription service on the gateway's HTTP server: graphql-ws on upgrades of /graphql,
+ * one consumer per subscription topic in this instance's own group, starting at the latest offset
+ * (every instance sees every event; an instance only serves what happens while it runs).
+ */
+export async function startSubscriptionService(
+  options: SubscriptionServiceOptions,
+): Promise<SubscriptionService> {
+  const logger = options.logger.child({ component: 'subscriptions' });
+  const instanceId = options.instanceId ?? randomBytes(6).toString('hex');
+  const consumerGroup = `gateway-${instanceId}`;
+  const path = options.path ?? '/graphql';
+  const metrics = new SubscriptionMetrics(options.registry);
+  const planner = new SubscriptionPlanner(options.supergraphSdl);
+  const subgraphs = Object.fromEntries(
+    planner.subgraphs
+      .filter(({ name }) => name !== 'subscriptions')
+      .map(({ name, url }) => [name, options.dataSource(name, url)]),
+  );
+  const executor = new EventExecutor(planner, subgraphs, logger);
+  const hub = new SubscriptionHub({
+    execute: (execution) => executor.execute(execution),
+    metrics,
+    logger,
+    limits: { ...defaultBacklogLimits, ...options.limits },
+  });
+
+  const unsubscribes = await consumeTopics(options.bus, consumerGroup, (topic, input) => {
+    metrics.eventsConsumed.inc({ topic });
+    hub.dispatch(input);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const connections = new Connections(metrics);
+  wss.on('connection', (socket) => connections.opened(socket));
+  const graphqlWs = useServer(
+    graphqlWsOptions({ planner, hub, connections, jwtPublicKey: options.jwtPublicKey, logger }),
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+  let closing: Promise<void> | undefined;
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname !== path || closing) {
+      socket.end(
+        `HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\n\r\n`,
+      );
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  options.server.on('upgrade', onUpgrade);
+  logger.info({ consumerGroup, topics: subscriptionTopics }, 'subscriptions ready');
+
+  return {
+    instanceId,
+    consumerGroup,
+    topics: subscriptionTopics,
+    subscriptionCount: () => hub.size,
+    connectionCount: () => connections.size,
+    close() {
+      closing ??= (async () => {
+        options.server.off('upgrade', onUpgrade);
+        const stopping = Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
+        hub.endAll();
+        await connections.drained(2_000);
+        await connections.closeAll(1001, 'Server shutting down', 2_000);
+        await graphqlWs.dispose();
+        for (const result of await stopping) {
+          if (result.status === 'rejected')
+            logger.warn({ err: result.reason }, 'consumer did not stop cleanly');
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+type Dispatch = (topic: TopicName, input: FieldEvent) => void;
+
+/** One consumer per subscription topic; resolves with their unsubscribe functions. */
+async function consumeTopics(
+  bus: EventBus<Topics>,
+  group: string,
+  dispatch: Dispatch,
+): Promise<(() => Promise<void>)[]> {
+  const consume = <T extends TopicName>(topic: T, tag: (event: Envelope<Topics[T]>) => FieldEvent) =>
+    bus.subscribe(
+      topic,
+      group,
+      (event) => {
+        dispatch(topic, tag(event));
+        return Promise.resolve();
+      },
+      { fromBeginning: false },
+    );
+  const started = await Promise.allSettled([
+    consume('stock.updated', (event) => ({ field: 'stockUpdated', event })),
+    consume('order.placed', (event) => ({ field: 'orderPlaced', event })),
+    consume('order.status_changed', (event) => ({ field: 'orderStatusChanged', event })),
+    consume('inventory.low_stock', (event) => ({ field: 'lowStockAlert', event })),
+  ]);
+  const unsubscribes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
+    throw failed.reason;
+  }
+  return unsubscribes;
+}
