@@ -1,11 +1,16 @@
 /**
- * `npm start`: the four subgraphs and the gateway in one process, on the servers named by
- * KAFKA_BROKERS, DATABASE_URL and MONGODB_URL (or, when unset, those `npm run infra:up` started).
- * Each subgraph gets its own database on those servers: commerce_users, commerce_inventory,
- * commerce_products, commerce_orders.
+ * `npm start`: the four subgraphs and the gateway in one process.
+ *
+ * - None of KAFKA_BROKERS, DATABASE_URL, MONGODB_URL set: embedded mode. No server needed: SQLite
+ *   (TypeORM on sql.js) and JSON document files in DATA_DIR (default ./data), an in-process event
+ *   bus. The admin and, on the folder's first start, the demo products are seeded.
+ * - All three set: the servers they name (e.g. those of `npm run infra:up`, whose variables are in
+ *   .infra/env). Each subgraph gets its own database there: commerce_users, commerce_inventory,
+ *   commerce_products, commerce_orders.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { readJwtConfig, readString } from '@commerce/common/config';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readJwtConfig, readString, type Env, type JwtConfig } from '@commerce/common/config';
 import { createKafkaClient, KafkaEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { startGateway } from '@commerce/gateway';
@@ -15,19 +20,127 @@ import { ensureProductsIndexes, startProductsSubgraph } from '@commerce/products
 import { createUsersDataSource, startUsersSubgraph } from '@commerce/users';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
+import { startEmbeddedSupergraph } from './embedded/supergraph.js';
 
 const logger = createLogger('supergraph');
-const env = { ...readInfraEnv(), ...process.env };
+const env: Env = process.env;
+const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
+const defaultAdmin = { email: 'admin@example.com', password: 'Admin12345!' };
 
-function readInfraEnv(): Record<string, string> {
-  const file = '.infra/env';
-  if (!existsSync(file)) return {};
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('='));
-  return Object.fromEntries(
-    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+const admin = {
+  email: readString(env, 'ADMIN_EMAIL', defaultAdmin.email),
+  password: readString(env, 'ADMIN_PASSWORD', defaultAdmin.password),
+};
+const port = Number(readString(env, 'PORT', '4000'));
+const set = serverVariables.filter((name) => env[name]?.trim());
+
+let close: () => Promise<void>;
+try {
+  if (set.length === 0) close = await startEmbedded();
+  else if (set.length === serverVariables.length) close = await startOnServers(readJwtConfig(env));
+  else {
+    const missing = serverVariables.filter((name) => !set.includes(name)).join(', ');
+    throw new Error(
+      `${set.join(', ')} set but not ${missing}: set all three to run on servers ` +
+        '(e.g. `set -a; . .infra/env; set +a` after `npm run infra:up`), or none for the embedded mode',
+    );
+  }
+} catch (error) {
+  logger.fatal({ err: error }, 'failed to start');
+  process.exit(1);
+}
+
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
   );
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
+
+async function startEmbedded(): Promise<() => Promise<void>> {
+  const dataDir = resolve(readString(env, 'DATA_DIR', 'data'));
+  const supergraph = await startEmbeddedSupergraph({
+    dataDir,
+    jwt: readJwtConfig({ ...env, DATA_DIR: dataDir }),
+    admin,
+    logger,
+    port,
+    host: readString(env, 'HOST', '127.0.0.1'),
+  });
+  const url = supergraph.gateway.url;
+  const password =
+    env['ADMIN_PASSWORD']?.trim() !== undefined && env['ADMIN_PASSWORD'].trim() !== ''
+      ? '(the password in ADMIN_PASSWORD)'
+      : `${admin.password}  (default; set ADMIN_EMAIL / ADMIN_PASSWORD before the first start)`;
+  const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';
+  console.log(
+    [
+      '',
+      `  commerce-supergraph is up (embedded: data in ${dataDir}, in-process events)`,
+      '',
+      `  GraphQL API and playground: ${url}`,
+      `  Admin: ${admin.email} / ${password}`,
+      `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
+      '           then send the header  Authorization: Bearer <accessToken>',
+      `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,
+      '',
+      `  Delete ${dataDir} to start afresh. Ctrl-C stops.`,
+      '',
+    ].join('\n'),
+  );
+  return () => supergraph.close();
+}
+
+async function startOnServers(jwt: JwtConfig): Promise<() => Promise<void>> {
+  const bus = new KafkaEventBus(
+    createKafkaClient('commerce-supergraph', readString(env, 'KAFKA_BROKERS').split(','), logger),
+    { topicPrefix: env['KAFKA_TOPIC_PREFIX'] ?? '', logger },
+  );
+  await bus.ensureTopics();
+  const databaseUrl = readString(env, 'DATABASE_URL');
+  const usersDataSource = createUsersDataSource(await ensurePostgresDatabase(databaseUrl, 'commerce_users'));
+  const inventoryDataSource = createInventoryDataSource(
+    await ensurePostgresDatabase(databaseUrl, 'commerce_inventory'),
+  );
+  const mongo = new MongoClient(readString(env, 'MONGODB_URL'));
+  await Promise.all([usersDataSource.initialize(), inventoryDataSource.initialize(), mongo.connect()]);
+  const productsDb = mongo.db('commerce_products');
+  const ordersDb = mongo.db('commerce_orders');
+  await Promise.all([ensureProductsIndexes(productsDb), ensureOrdersIndexes(ordersDb)]);
+
+  const verifyOnly = { ...jwt, privateKey: null };
+  const base = { bus, logger };
+  const subgraphs = [
+    await startUsersSubgraph({ ...base, jwt, dataSource: usersDataSource, admin, port: 4001 }),
+    await startProductsSubgraph({ ...base, jwt: verifyOnly, db: productsDb, port: 4002 }),
+    await startInventorySubgraph({ ...base, jwt: verifyOnly, dataSource: inventoryDataSource, port: 4003 }),
+    await startOrdersSubgraph({ ...base, jwt: verifyOnly, db: ordersDb, port: 4004 }),
+  ];
+  const gateway = await startGateway({
+    supergraphSdl: readFileSync('schema/supergraph.graphql', 'utf8'),
+    subgraphUrls: Object.fromEntries(subgraphs.map((subgraph) => [subgraph.name, subgraph.url])),
+    jwtPublicKey: jwt.publicKey,
+    logger,
+    port,
+    subscriptions: { bus },
+  });
+
+  console.log(`\n  commerce-supergraph is up: ${gateway.url}\n  admin: ${admin.email} / ${admin.password}\n`);
+
+  return async () => {
+    await gateway.close();
+    for (const subgraph of subgraphs.reverse()) await subgraph.close();
+    await bus.close();
+    await Promise.all([usersDataSource.destroy(), inventoryDataSource.destroy(), mongo.close()]);
+  };
 }
 
 function withDatabase(url: string, database: string): string {
@@ -47,61 +160,3 @@ async function ensurePostgresDatabase(url: string, database: string): Promise<st
   }
   return withDatabase(url, database);
 }
-
-const hint = 'start the servers with `npm run infra:up`, or set the variable';
-const kafkaBrokers = readString(env, 'KAFKA_BROKERS', '') || fail(`KAFKA_BROKERS is not set: ${hint}`);
-const databaseUrl = readString(env, 'DATABASE_URL', '') || fail(`DATABASE_URL is not set: ${hint}`);
-const mongodbUrl = readString(env, 'MONGODB_URL', '') || fail(`MONGODB_URL is not set: ${hint}`);
-const jwt = readJwtConfig(env);
-const admin = {
-  email: readString(env, 'ADMIN_EMAIL', 'admin@example.com'),
-  password: readString(env, 'ADMIN_PASSWORD', 'Admin12345!'),
-};
-
-function fail(message: string): never {
-  logger.fatal(message);
-  process.exit(1);
-}
-
-const bus = new KafkaEventBus(createKafkaClient('commerce-supergraph', kafkaBrokers.split(','), logger), {
-  topicPrefix: env['KAFKA_TOPIC_PREFIX'] ?? '',
-  logger,
-});
-await bus.ensureTopics();
-const usersDataSource = createUsersDataSource(await ensurePostgresDatabase(databaseUrl, 'commerce_users'));
-const inventoryDataSource = createInventoryDataSource(
-  await ensurePostgresDatabase(databaseUrl, 'commerce_inventory'),
-);
-const mongo = new MongoClient(mongodbUrl);
-await Promise.all([usersDataSource.initialize(), inventoryDataSource.initialize(), mongo.connect()]);
-const productsDb = mongo.db('commerce_products');
-const ordersDb = mongo.db('commerce_orders');
-await Promise.all([ensureProductsIndexes(productsDb), ensureOrdersIndexes(ordersDb)]);
-
-const verifyOnly = { ...jwt, privateKey: null };
-const base = { bus, logger };
-const subgraphs = [
-  await startUsersSubgraph({ ...base, jwt, dataSource: usersDataSource, admin, port: 4001 }),
-  await startProductsSubgraph({ ...base, jwt: verifyOnly, db: productsDb, port: 4002 }),
-  await startInventorySubgraph({ ...base, jwt: verifyOnly, dataSource: inventoryDataSource, port: 4003 }),
-  await startOrdersSubgraph({ ...base, jwt: verifyOnly, db: ordersDb, port: 4004 }),
-];
-const gateway = await startGateway({
-  supergraphSdl: readFileSync('schema/supergraph.graphql', 'utf8'),
-  subgraphUrls: Object.fromEntries(subgraphs.map((subgraph) => [subgraph.name, subgraph.url])),
-  jwtPublicKey: jwt.publicKey,
-  logger,
-  port: Number(env['PORT'] ?? 4000),
-});
-
-console.log(`\n  commerce-supergraph is up: ${gateway.url}\n  admin: ${admin.email} / ${admin.password}\n`);
-
-async function shutdown(): Promise<void> {
-  await gateway.close();
-  for (const subgraph of subgraphs.reverse()) await subgraph.close();
-  await bus.close();
-  await Promise.all([usersDataSource.destroy(), inventoryDataSource.destroy(), mongo.close()]);
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());

@@ -1,18 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { generateKeyPair } from '@commerce/common/auth';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import { createKafkaClient, KafkaEventBus } from '@commerce/common/events';
+import {
+  createKafkaClient,
+  InMemoryEventBus,
+  KafkaEventBus,
+  type EventBus,
+  type Topics,
+} from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
-import { startGateway, subgraphNames, type SubgraphName } from '@commerce/gateway';
+import { startGateway, subgraphNames, type RunningGateway, type SubgraphName } from '@commerce/gateway';
 import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
 import { ensureOrdersIndexes, startOrdersSubgraph } from '@commerce/orders';
 import { ensureProductsIndexes, startProductsSubgraph } from '@commerce/products';
 import { createUsersDataSource, startUsersSubgraph } from '@commerce/users';
 import { MongoClient } from 'mongodb';
+import { openEmbeddedStorage } from '../../scripts/embedded/storage.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 import { createMongoDatabase, createPostgresDatabase, kafkaBrokers, uniqueName } from './servers.js';
+import { waitFor } from './wait.js';
 
 const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 
@@ -21,6 +31,18 @@ export interface SupergraphOptions {
   readonly logger?: Logger;
   /** Seeded ADMIN account; default admin@example.com with a strong password. */
   readonly admin?: { readonly email: string; readonly password: string };
+  /**
+   * Gateway instances to start (default 1), each with its own subscription service and consumer
+   * group `gateway-<instanceId>`, all in front of the same subgraphs.
+   */
+  readonly gatewayInstances?: number;
+  /** Kafka brokers instead of KAFKA_BROKERS (e.g. a private broker a fault test stops and starts). */
+  readonly kafkaBrokers?: readonly string[];
+  /**
+   * 'servers' (default): PostgreSQL, FerretDB and Kafka. 'embedded': what `npm start` runs without
+   * servers: SQLite and JSON document files in a temporary folder, the in-process event bus.
+   */
+  readonly storage?: 'servers' | 'embedded';
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -31,11 +53,17 @@ export interface SubgraphRequestCounter {
 
 /** The whole supergraph on port 0: four subgraphs on the real servers, Kafka, and the gateway. */
 export interface Supergraph {
+  /** The first gateway's URL (HTTP POST, and WebSocket for subscriptions). */
   readonly gatewayUrl: string;
+  /** Every gateway instance (`gatewayInstances`); `gateways[0].url === gatewayUrl`. */
+  readonly gateways: readonly RunningGateway[];
   readonly admin: { readonly email: string; readonly password: string };
   readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
-  readonly bus: KafkaEventBus;
+  /** Kafka, or the in-process bus with `storage: 'embedded'`. */
+  readonly bus: EventBus<Topics>;
   readonly requests: SubgraphRequestCounter;
+  /** Signs an access token with this supergraph's key (e.g. a short-lived one to watch it expire). */
+  signAccessToken(viewer: Viewer, ttlSeconds: number): string;
   /** Closes everything in reverse order, drops the databases and deletes this run's topics. */
   close(): Promise<void>;
 }
@@ -63,8 +91,16 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 86_400 };
     const verifyOnly: JwtConfig = { ...jwt, privateKey: null };
 
+    if (options.storage === 'embedded') {
+      return await startEmbedded(
+        { logger, admin, jwt, keys, gatewayInstances: options.gatewayInstances },
+        close,
+        cleanups,
+      );
+    }
+
     const topicPrefix = `${uniqueName('e2e')}.`;
-    const brokers = kafkaBrokers();
+    const brokers = options.kafkaBrokers ? [...options.kafkaBrokers] : kafkaBrokers();
     const kafka = createKafkaClient(topicPrefix, brokers, logger);
     const bus = new KafkaEventBus(kafka, { topicPrefix, logger });
     cleanups.push(() => deleteTopics(kafka, topicPrefix));
@@ -119,17 +155,27 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       proxies[name] = proxy;
     }
 
-    const gateway = await startGateway({
-      supergraphSdl,
-      subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, proxies[name].url])),
-      jwtPublicKey: keys.publicKey,
-      logger,
-      port: 0,
-    });
-    cleanups.push(() => gateway.close());
+    const gateways: RunningGateway[] = [];
+    for (let i = 0; i < (options.gatewayInstances ?? 1); i += 1) {
+      const gateway = await startGateway({
+        supergraphSdl,
+        subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, proxies[name].url])),
+        jwtPublicKey: keys.publicKey,
+        logger,
+        port: 0,
+        subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
+      });
+      cleanups.push(() => gateway.close());
+      gateways.push(gateway);
+    }
+    await Promise.all(gateways.map((gateway) => waitForSubscriptionConsumers(kafka, topicPrefix, gateway)));
+    const [first] = gateways;
+    if (!first) throw new Error('gatewayInstances must be at least 1');
 
     return {
-      gatewayUrl: gateway.url,
+      gatewayUrl: first.url,
+      gateways,
+      signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
       admin,
       subgraphs,
       bus,
@@ -147,6 +193,107 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** The embedded variant of startSupergraph (its steps after the keys), on a temporary data folder. */
+async function startEmbedded(
+  settings: {
+    readonly logger: Logger;
+    readonly admin: { readonly email: string; readonly password: string };
+    readonly jwt: JwtConfig;
+    readonly keys: { readonly publicKey: string; readonly privateKey: string };
+    readonly gatewayInstances: number | undefined;
+  },
+  close: () => Promise<void>,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<Supergraph> {
+  const { logger, admin, jwt, keys } = settings;
+  const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
+  cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
+  const storage = await openEmbeddedStorage(dataDir);
+  cleanups.push(() => storage.close());
+  const bus = new InMemoryEventBus();
+  cleanups.push(() => bus.close());
+
+  const common = { bus, logger, port: 0 };
+  const verifyOnly: JwtConfig = { ...jwt, privateKey: null };
+  const started = await Promise.all([
+    startUsersSubgraph({ ...common, jwt, dataSource: storage.users, admin }),
+    startProductsSubgraph({ ...common, jwt: verifyOnly, documents: storage.products }),
+    startInventorySubgraph({ ...common, jwt: verifyOnly, dataSource: storage.inventory }),
+    startOrdersSubgraph({ ...common, jwt: verifyOnly, documents: storage.orders }),
+  ]);
+  const [users, products, inventory, orders] = started;
+  for (const subgraph of started) cleanups.push(() => subgraph.close());
+  const subgraphs = { users, products, inventory, orders };
+
+  const proxies = {} as Record<SubgraphName, CountingProxy>;
+  for (const name of subgraphNames) {
+    const proxy = await startCountingProxy(subgraphs[name].url);
+    cleanups.push(() => proxy.close());
+    proxies[name] = proxy;
+  }
+  const gateways: RunningGateway[] = [];
+  for (let i = 0; i < (settings.gatewayInstances ?? 1); i += 1) {
+    const gateway = await startGateway({
+      supergraphSdl,
+      subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, proxies[name].url])),
+      jwtPublicKey: keys.publicKey,
+      logger,
+      port: 0,
+      subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
+    });
+    cleanups.push(() => gateway.close());
+    gateways.push(gateway);
+  }
+  const [first] = gateways;
+  if (!first) throw new Error('gatewayInstances must be at least 1');
+  return {
+    gatewayUrl: first.url,
+    gateways,
+    signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
+    admin,
+    subgraphs,
+    bus,
+    requests: {
+      counts: () => ({
+        users: proxies.users.count(),
+        products: proxies.products.count(),
+        inventory: proxies.inventory.count(),
+        orders: proxies.orders.count(),
+      }),
+      reset: () => subgraphNames.forEach((name) => proxies[name].reset()),
+    },
+    close,
+  };
+}
+
+/**
+ * Waits until Kafka has assigned the partitions of every subscription topic to the gateway's
+ * consumers. They start at the latest offset, so an event published before then would not reach
+ * the gateway's subscribers. (KafkaEventBus names a group `<prefix><group>.<topic>`.)
+ */
+async function waitForSubscriptionConsumers(
+  kafka: ReturnType<typeof createKafkaClient>,
+  topicPrefix: string,
+  gateway: RunningGateway,
+): Promise<void> {
+  const service = gateway.subscriptions;
+  if (!service) return;
+  const groupIds = service.topics.map((topic) => `${topicPrefix}${service.consumerGroup}.${topic}`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      async () => {
+        const { groups } = await admin.describeGroups(groupIds);
+        return groups.every((group) => group.state === 'Stable' && group.members.length > 0);
+      },
+      { timeoutMs: 30_000, intervalMs: 50, message: `the consumer groups of gateway ${service.instanceId}` },
+    );
+  } finally {
+    await admin.disconnect();
   }
 }
 

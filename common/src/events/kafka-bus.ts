@@ -124,7 +124,11 @@ export class KafkaEventBus implements EventBus<Topics> {
     await consumer.connect();
     await consumer.subscribe({ topic: this.physical(topic), fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
-      autoCommit: false,
+      // kafkajs commits each offset once eachMessage has resolved, i.e. after the effect (and the
+      // dead letter) is stored. A manual commitOffsets is ignored once stop() has begun, which would
+      // lose the commit of the message in hand during a graceful shutdown.
+      autoCommit: true,
+      autoCommitThreshold: 1,
       eachMessage: async (payload) => {
         const { partition, message } = payload;
         const outcome = await deliverWithRetry(async (attempt) => {
@@ -151,8 +155,6 @@ export class KafkaEventBus implements EventBus<Topics> {
             },
           });
         }
-        const next = (BigInt(message.offset) + 1n).toString();
-        await consumer.commitOffsets([{ topic: this.physical(topic), partition, offset: next }]);
       },
     });
     return async () => {

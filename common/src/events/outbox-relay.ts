@@ -11,17 +11,37 @@ export interface OutboxRecord {
   readonly envelope: unknown;
 }
 
-/** A store's pending events, oldest first per aggregate. */
+/**
+ * Publishes `records` one after the other, in the order given, and resolves with those the broker
+ * acknowledged (a prefix of `records`). It stops at the first failure, and before any record once
+ * `holding()` returns false (the source's claim on the records is about to lapse). Never throws.
+ */
+export type PublishRecords = (
+  records: readonly OutboxRecord[],
+  holding?: () => boolean,
+) => Promise<readonly OutboxRecord[]>;
+
+/**
+ * A store's pending events, as seen by one relay among possibly several.
+ *
+ * `claim` takes up to `limit` pending events exclusively for this relay (no other relay publishes
+ * events of the same aggregates until it returns), hands them to `publish` oldest first per
+ * aggregate, marks as sent exactly those `publish` returns, then gives the claim up. It resolves
+ * with how many events it claimed: 0 when nothing is pending or another relay holds the claim.
+ */
 export interface OutboxSource {
-  pending(limit: number): Promise<readonly OutboxRecord[]>;
-  markSent(records: readonly OutboxRecord[]): Promise<void>;
+  claim(limit: number, publish: PublishRecords): Promise<number>;
+  /** Gives up a claim that outlives `claim` (a lease), so that another relay takes over at once. */
+  release?(): Promise<void>;
 }
 
 export interface OutboxRelayOptions {
   readonly logger: Logger;
-  /** How often to look for events when nobody calls notify(). */
+  /** How often to look for events when nobody calls notify(). Default 500 ms. */
   readonly pollIntervalMs?: number;
   readonly batchSize?: number;
+  /** Longest pause between attempts while the broker cannot be reached. Default 5 000 ms. */
+  readonly maxBackoffMs?: number;
 }
 
 export type RelayHealth = 'ok' | 'degraded';
@@ -29,15 +49,23 @@ export type RelayHealth = 'ok' | 'degraded';
 /**
  * Publishes pending outbox events in order and marks them sent. While the broker is down it keeps
  * the events, reports `degraded` and retries with backoff; the backlog drains when it returns.
+ * Several relays may run over one store (one per instance of a service): the source's claim keeps
+ * each aggregate's events in order.
  */
 export class OutboxRelay {
   private readonly log: Logger;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  private readonly maxBackoffMs: number;
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** notify() while a batch was in hand: look again at once instead of sleeping. */
+  private woken = false;
   private failures = 0;
+  /** One claim at a time per relay (the loop and flush() may overlap). */
+  private claiming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: OutboxSource,
@@ -47,8 +75,10 @@ export class OutboxRelay {
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.batchSize = options.batchSize ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
   }
 
+  /** `degraded` from a failed publish until the next successful pass: the broker is unreachable. */
   get health(): RelayHealth {
     return this.failures > 0 ? 'degraded' : 'ok';
   }
@@ -56,19 +86,30 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
   /** Call after a write that added events, to publish them without waiting for the next poll. */
   notify(): void {
+    this.woken = true;
     this.wake?.();
   }
 
-  /** Stops after the event in hand; what is unsent stays pending for the next start. */
+  /**
+   * Stops after the event in hand (the rest of its batch stays pending for the next start) and
+   * gives up the source's lease, if any.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    this.notify();
+    this.stopping = true;
+    this.wake?.();
     await this.loop;
+    await this.claiming.catch(() => undefined);
+    this.stopping = false;
+    await this.source.release?.().catch((error: unknown) => {
+      this.log.warn({ err: error }, 'could not release the outbox lease; it will expire');
+    });
   }
 
   /** Publishes everything pending now; resolves when nothing is left (tests, shutdown). */
@@ -81,40 +122,64 @@ export class OutboxRelay {
       let published = 0;
       try {
         published = await this.publishBatch();
+        if (this.failures > 0) this.log.info({ failures: this.failures }, 'outbox publishing again');
         this.failures = 0;
       } catch (error) {
         this.failures += 1;
         this.log.warn({ err: error, failures: this.failures }, 'outbox publish failed; will retry');
       }
-      if (published === this.batchSize) continue;
-      const backoff =
-        this.failures > 0 ? Math.min(5_000, 200 * 2 ** Math.min(this.failures, 5)) : this.pollIntervalMs;
-      await this.sleep(backoff);
+      if (this.failures > 0) {
+        // Writes keep calling notify() during an outage: they must not cut the backoff short.
+        await this.sleep(Math.min(this.maxBackoffMs, 200 * 2 ** Math.min(this.failures, 10)), false);
+      } else if (published < this.batchSize) {
+        await this.sleep(this.pollIntervalMs, true);
+      }
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    const records = await this.source.pending(this.batchSize);
-    const sent: OutboxRecord[] = [];
-    try {
+  /** One claim: resolves with the number of events published, throws when publishing failed. */
+  private publishBatch(): Promise<number> {
+    const batch = this.claiming.catch(() => undefined).then(() => this.claimOnce());
+    this.claiming = batch;
+    return batch;
+  }
+
+  private async claimOnce(): Promise<number> {
+    this.woken = false;
+    let failure: { error: unknown } | undefined;
+    let published = 0;
+    await this.source.claim(this.batchSize, async (records, holding = () => true) => {
+      const sent: OutboxRecord[] = [];
       for (const record of records) {
-        await this.bus.publish(record.topic, record.key, parseEnvelope(record.topic, record.envelope));
+        if (this.stopping || !holding()) break;
+        try {
+          await this.bus.publish(record.topic, record.key, parseEnvelope(record.topic, record.envelope));
+        } catch (error) {
+          failure = { error };
+          break;
+        }
         sent.push(record);
       }
-    } finally {
-      if (sent.length > 0) await this.source.markSent(sent);
-    }
-    return records.length;
+      published += sent.length;
+      return sent;
+    });
+    if (failure) throw failure.error;
+    return published;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`, or less when stopped (or notified, if `interruptible`). */
+  private sleep(ms: number, interruptible: boolean): Promise<void> {
+    if (!this.running || (interruptible && this.woken)) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        this.wake = undefined;
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = () => {
+        if (interruptible || !this.running) done();
+      };
     });
   }
 }

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope } from '../events/envelope.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Collection } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { numberedEvent, PublishLog } from '../../../test/faults/publish-log.js';
 import { createMongoDatabase } from '../../../test/harness/servers.js';
+import { waitFor } from '../../../test/harness/wait.js';
+import { createEnvelope } from '../events/envelope.js';
+import { OutboxRelay } from '../events/outbox-relay.js';
+import { createLogger } from '../logger.js';
+import { withDocumentLock } from './document-lock.js';
+import { OutboxLease } from './outbox-lease.js';
 import { MongoOutboxSource, pendingEvent, type PendingEvent } from './outbox.js';
+
+const logger = createLogger('mongo-outbox-test');
 
 interface Doc {
   _id: string;
@@ -70,5 +79,87 @@ describe('MongoOutboxSource on FerretDB', () => {
     ]);
     await source.markSent(records.slice(1));
     expect((await source.pending(10)).map((record) => record.id)).toEqual([`a/${later.eventId}`]);
+  });
+});
+
+describe('MongoOutboxSource with several relays on FerretDB', () => {
+  /** Appends the `sequence`-th event of document `key`, as the stores do: one locked $push. */
+  async function write(key: string, sequence: number): Promise<void> {
+    const event = pendingEvent('stock.updated', key, numberedEvent(key, sequence));
+    await withDocumentLock(collection, key, () =>
+      collection.updateOne({ _id: key }, { $push: { pendingEvents: event } }, { upsert: true }),
+    );
+  }
+
+  async function pendingCount(): Promise<number> {
+    const docs = await collection.find({}).toArray();
+    return docs.reduce((sum, doc) => sum + doc.pendingEvents.length, 0);
+  }
+
+  it('two relays over one collection, with interleaved writes, publish each document’s events once and in order', async () => {
+    const log = new PublishLog();
+    const db = client.db(database.dbName);
+    const relays = ['relay-a', 'relay-b'].map(
+      (name) =>
+        new OutboxRelay(new MongoOutboxSource(db, 'outbox_docs', { owner: name }), log.busFor(name), {
+          logger,
+          pollIntervalMs: 5,
+          batchSize: 5,
+        }),
+    );
+    relays.forEach((relay) => relay.start());
+    const keys = ['d1', 'd2', 'd3', 'd4', 'd5'];
+    const perKey = 20;
+    await Promise.all(
+      keys.map(async (key, k) => {
+        for (let sequence = 1; sequence <= perKey; sequence += 1) {
+          await write(key, sequence);
+          relays[(k + sequence) % 2]?.notify();
+          // Halfway, the relay holding the lease stops: the other takes over at once.
+          if (k === 0 && sequence === perKey / 2) {
+            const holder = log.published.at(-1)?.relay === 'relay-b' ? 1 : 0;
+            await relays[holder]?.stop();
+          }
+          if (Math.random() < 0.3) await sleep(Math.random() * 5);
+        }
+      }),
+    );
+    await waitFor(async () => (await pendingCount()) === 0, { message: 'the outbox to drain' });
+    await Promise.all(relays.map((relay) => relay.stop()));
+
+    const expected = Array.from({ length: perKey }, (_, i) => i + 1);
+    const sequences = log.sequencesByKey();
+    for (const key of keys) expect(sequences.get(key), `events of ${key}`).toEqual(expected);
+    expect(new Set(log.published.map((event) => event.relay))).toEqual(new Set(['relay-a', 'relay-b']));
+  });
+
+  it('hands the lease to one relay at a time: another takes it when released or expired', async () => {
+    const db = client.db(database.dbName);
+    let now = 1_000_000;
+    const clock = { now: () => now, ttlMs: 30_000 };
+    const outbox = `lease-test-${randomUUID()}`;
+    const a = new OutboxLease(db, outbox, { ...clock, owner: 'a' });
+    const b = new OutboxLease(db, outbox, { ...clock, owner: 'b' });
+
+    const first = await Promise.all([a.acquire(), b.acquire()]);
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const [holder, other] = first[0] ? [a, b] : [b, a];
+    expect(await holder.acquire()).toBe(true);
+    expect(await other.acquire()).toBe(false);
+
+    await holder.release();
+    expect(holder.holding()).toBe(false);
+    expect(await other.acquire()).toBe(true);
+
+    // The new holder stalls past its lease: the first takes over, and the stalled one finds out.
+    now += 31_000;
+    expect(other.holding()).toBe(false);
+    expect(await holder.acquire()).toBe(true);
+    expect(await other.acquire()).toBe(false);
+    now += 16_000; // past half of the lease: the holder renews it
+    expect(await holder.acquire()).toBe(true);
+    now += 16_000;
+    expect(holder.holding()).toBe(true);
+    expect(await other.acquire()).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import type { Envelope } from '../events/envelope.js';
-import type { OutboxRecord, OutboxSource } from '../events/outbox-relay.js';
+import type { OutboxRecord, OutboxSource, PublishRecords } from '../events/outbox-relay.js';
 import { isTopicName, type TopicName } from '../events/topics.js';
 import { withDocumentLock } from './document-lock.js';
+import { OutboxLease, type OutboxLeaseOptions } from './outbox-lease.js';
 
 /**
  * An event kept inside the document whose change it describes. FerretDB has no multi-document
@@ -28,8 +29,16 @@ interface OutboxDocument extends WithPendingEvents {
   _id: string;
 }
 
+export type MongoOutboxSourceOptions = OutboxLeaseOptions;
+
 /**
  * The relay's view of one collection's pending events, in write order per document.
+ *
+ * Several relays may share the collection: a claim first takes (or renews) the collection's lease
+ * in `outbox_leases` (see OutboxLease), so one relay at a time publishes and the others stand by;
+ * `stop()` of the relay releases it. Within one process every write to a document, including the
+ * relay's removal of sent events, goes through `withDocumentLock`: on FerretDB v1 only one process
+ * may write a database's documents (updates are not isolated); on MongoDB any number may.
  *
  * Sent events are removed with `$pullAll` of the exact stored objects: FerretDB v1 ignores `$pull`
  * with a condition (`{ eventId: { $in } }` modifies nothing and reports no error), which would
@@ -43,10 +52,27 @@ export class MongoOutboxSource implements OutboxSource {
     { readonly docId: string; readonly event: PendingEvent }
   >();
 
-  constructor(db: Db, collectionName: string) {
+  private readonly lease: OutboxLease;
+
+  constructor(db: Db, collectionName: string, options: MongoOutboxSourceOptions = {}) {
     this.collection = db.collection<OutboxDocument>(collectionName);
+    this.lease = new OutboxLease(db, `${db.databaseName}.${collectionName}`, options);
   }
 
+  async claim(limit: number, publish: PublishRecords): Promise<number> {
+    if (!(await this.lease.acquire())) return 0;
+    const records = await this.pending(limit);
+    if (records.length === 0) return 0;
+    const sent = await publish(records, () => this.lease.holding());
+    await this.markSent(sent);
+    return records.length;
+  }
+
+  release(): Promise<void> {
+    return this.lease.release();
+  }
+
+  /** Pending events, in write order per document (without taking the lease). */
   async pending(limit: number): Promise<readonly OutboxRecord[]> {
     const docs = await this.collection
       .find({ 'pendingEvents.0': { $exists: true } }, { projection: { pendingEvents: 1 } })
@@ -70,6 +96,7 @@ export class MongoOutboxSource implements OutboxSource {
     return records;
   }
 
+  /** Removes sent events from their documents. */
   async markSent(records: readonly OutboxRecord[]): Promise<void> {
     const byDocument = new Map<string, PendingEvent[]>();
     for (const record of records) {

@@ -1,6 +1,6 @@
-import { EntitySchema, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { EntitySchema, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { Envelope } from '../events/envelope.js';
-import type { OutboxRecord, OutboxSource } from '../events/outbox-relay.js';
+import type { OutboxRecord, OutboxSource, PublishRecords } from '../events/outbox-relay.js';
 import type { TopicName } from '../events/topics.js';
 import { isTopicName } from '../events/topics.js';
 
@@ -23,8 +23,9 @@ export const OutboxEventEntity = new EntitySchema<OutboxRow>({
     topic: { type: 'varchar', length: 200 },
     key: { type: 'varchar', length: 200 },
     envelope: { type: 'simple-json' },
-    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
-    sentAt: { name: 'sent_at', type: 'timestamptz', nullable: true },
+    // Date: timestamptz in the PostgreSQL migrations, datetime in the embedded (SQLite) ones.
+    createdAt: { name: 'created_at', type: Date, createDate: true },
+    sentAt: { name: 'sent_at', type: Date, nullable: true },
   },
   indices: [{ name: 'outbox_event_unsent', columns: ['sentAt', 'id'] }],
 });
@@ -40,31 +41,105 @@ export async function enqueueEvents(
     .insert(events.map(({ topic, key, envelope }) => ({ topic, key, envelope, sentAt: null })));
 }
 
-/** The relay's view of the PostgreSQL outbox: unsent rows in commit order. */
-export class TypeormOutboxSource implements OutboxSource {
-  constructor(private readonly dataSource: DataSource) {}
+export interface TypeormOutboxSourceOptions {
+  /** How many unsent rows (oldest first) a claim looks at to pick aggregates. Default 10 x limit. */
+  readonly window?: number;
+}
 
-  async pending(limit: number): Promise<readonly OutboxRecord[]> {
-    const rows = await this.dataSource.getRepository(OutboxEventEntity).find({
-      where: { sentAt: IsNull() },
-      order: { id: 'ASC' },
-      take: limit,
-    });
-    return rows.flatMap(toRecord);
+interface ClaimedRow {
+  id: string;
+  topic: string;
+  key: string;
+  envelope: string;
+}
+
+/**
+ * The relay's view of the PostgreSQL outbox: unsent rows in commit order.
+ *
+ * Several relays (one per instance of a service) may share one outbox. A claim is one transaction
+ * spanning read -> publish -> mark sent, holding `pg_try_advisory_xact_lock(outbox, hashtext(key))`
+ * for every aggregate (Kafka key) it publishes: another relay skips those aggregates until the
+ * transaction ends, then reads the rows afresh (READ COMMITTED: each statement sees what committed
+ * before it), so it neither publishes them again nor overtakes them. The locks go when the
+ * transaction ends, also when the relay's connection dies. PostgreSQL only.
+ */
+export class TypeormOutboxSource implements OutboxSource {
+  private readonly window: number | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: TypeormOutboxSourceOptions = {},
+  ) {
+    this.window = options.window;
   }
 
-  async markSent(records: readonly OutboxRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .update(OutboxEventEntity)
-      .set({ sentAt: () => 'CURRENT_TIMESTAMP' })
-      .whereInIds(records.map((record) => record.id))
-      .execute();
+  async claim(limit: number, publish: PublishRecords): Promise<number> {
+    if (this.dataSource.options.type !== 'postgres')
+      throw new Error('TypeormOutboxSource needs PostgreSQL (advisory locks)');
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        const keys = await lockAggregates(runner, limit, this.window ?? limit * 10);
+        const records = keys.length === 0 ? [] : await unsentOf(runner, keys, limit);
+        const sent = records.length === 0 ? [] : await publish(records);
+        if (sent.length > 0)
+          await runner.query('UPDATE outbox_event SET sent_at = now() WHERE id = ANY($1::bigint[])', [
+            sent.map((record) => record.id),
+          ]);
+        await runner.commitTransaction();
+        return records.length;
+      } catch (error) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 }
 
-function toRecord(row: OutboxRow): OutboxRecord[] {
+/**
+ * Locks the aggregates of the oldest unsent rows that no other relay holds, oldest first, and
+ * returns their keys. Candidates come from a bounded window of unsent rows (index on sent_at, id),
+ * so a claim costs the same whatever the backlog.
+ */
+async function lockAggregates(runner: QueryRunner, limit: number, window: number): Promise<string[]> {
+  const rows: unknown = await runner.query(
+    `WITH candidate AS MATERIALIZED (
+       SELECT key, min(id) AS first_id
+         FROM (SELECT key, id FROM outbox_event WHERE sent_at IS NULL ORDER BY id LIMIT $1) oldest
+        GROUP BY key
+        ORDER BY first_id
+        LIMIT $2)
+     SELECT key FROM candidate
+      WHERE pg_try_advisory_xact_lock(hashtext('outbox_event'), hashtext(key))
+      ORDER BY first_id`,
+    [Math.max(window, limit), limit],
+  );
+  return Array.isArray(rows)
+    ? rows.flatMap((row: { key?: unknown }) => (typeof row.key === 'string' ? [row.key] : []))
+    : [];
+}
+
+/** The unsent rows of the locked aggregates, read after the locks were taken. */
+async function unsentOf(
+  runner: QueryRunner,
+  keys: readonly string[],
+  limit: number,
+): Promise<OutboxRecord[]> {
+  const rows: unknown = await runner.query(
+    // Sorted by the bigint column, not by the text alias the driver receives.
+    `SELECT o.id::text AS id, o.topic, o.key, o.envelope FROM outbox_event o
+      WHERE o.sent_at IS NULL AND o.key = ANY($1::varchar[])
+      ORDER BY o.id LIMIT $2`,
+    [keys, limit],
+  );
+  return Array.isArray(rows) ? (rows as ClaimedRow[]).flatMap(toRecord) : [];
+}
+
+function toRecord(row: ClaimedRow): OutboxRecord[] {
   if (!isTopicName(row.topic)) return [];
-  return [{ id: String(row.id), topic: row.topic, key: row.key, envelope: row.envelope }];
+  return [{ id: row.id, topic: row.topic, key: row.key, envelope: JSON.parse(row.envelope) as unknown }];
 }

@@ -13,7 +13,8 @@ export const ProcessedEventEntity = new EntitySchema<ProcessedEventRow>({
   columns: {
     eventId: { name: 'event_id', type: 'varchar', length: 64, primary: true },
     consumer: { type: 'varchar', length: 100, primary: true },
-    processedAt: { name: 'processed_at', type: 'timestamptz', createDate: true },
+    // Date: timestamptz in the PostgreSQL migrations, datetime in the embedded (SQLite) ones.
+    processedAt: { name: 'processed_at', type: Date, createDate: true },
   },
 });
 

@@ -4,6 +4,7 @@ import type { JwtConfig } from '@commerce/common/config';
 import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
+import { EmbeddedSqlOutboxSource, isEmbeddedSql } from '@commerce/common/embedded';
 import { TypeormOutboxSource } from '@commerce/common/typeorm';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -12,12 +13,18 @@ import { subscribeConsumers } from './consumers/index.js';
 import { contextFactory } from './context.js';
 import { resolvers } from './resolvers/index.js';
 
-export { createInventoryDataSource } from './adapters/typeorm/dataSource.js';
+export {
+  createEmbeddedInventoryDataSource,
+  createInventoryDataSource,
+} from './adapters/typeorm/dataSource.js';
 export type { RunningSubgraph } from '@commerce/common/server';
 
 /** What the inventory subgraph runs on. The caller owns (and closes) the data source and the bus. */
 export interface InventoryDeps {
-  /** Initialized, with migrations run (see createInventoryDataSource). */
+  /**
+   * Initialized, with migrations run: PostgreSQL (createInventoryDataSource) or the embedded SQLite
+   * database (createEmbeddedInventoryDataSource).
+   */
   readonly dataSource: DataSource;
   readonly bus: EventBus<Topics>;
   readonly jwt: JwtConfig;
@@ -39,7 +46,10 @@ const schemaUrl = new URL('../../../schema/inventory.graphql', import.meta.url);
 export async function startInventorySubgraph(deps: InventoryDeps): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: 'inventory' });
   const store = new TypeormInventoryStore(deps.dataSource);
-  const relay = new OutboxRelay(new TypeormOutboxSource(deps.dataSource), deps.bus, { logger });
+  const outbox = isEmbeddedSql(deps.dataSource)
+    ? new EmbeddedSqlOutboxSource(deps.dataSource)
+    : new TypeormOutboxSource(deps.dataSource);
+  const relay = new OutboxRelay(outbox, deps.bus, { logger });
   const notify = (): void => relay.notify();
   const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(schemaUrl, 'utf8')), resolvers });
 

@@ -1,31 +1,45 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { JwtConfig } from '@commerce/common/config';
-import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
+import { OutboxRelay, type EventBus, type OutboxSource, type Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
+import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
 import { MongoOutboxSource } from '@commerce/common/mongo';
 import { baseContext, serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
+import { EmbeddedProductStore } from './adapters/embedded/product-store.js';
 import { productsCollection } from './adapters/mongo/documents.js';
 import { MongoProductStore } from './adapters/mongo/product-store.js';
 import { createContext, type Context } from './context.js';
 import { Catalog } from './domain/catalog.js';
+import type { ProductStore } from './ports.js';
 import { resolvers } from './resolvers/index.js';
 
 export { ensureProductsIndexes } from './adapters/mongo/indexes.js';
 
-/** What the products subgraph needs; the caller owns (connects and closes) `db` and `bus`. */
-export interface ProductsDeps {
-  /** The products database (indexes prepared by ensureProductsIndexes). */
-  readonly db: Db;
+/** Where the catalog is stored: MongoDB, or the embedded document database. */
+export type ProductsStorage =
+  | {
+      /** The products database (indexes prepared by ensureProductsIndexes). */
+      readonly db: Db;
+      readonly documents?: never;
+    }
+  | {
+      /** The embedded document database of the products (DocumentDatabase.open). */
+      readonly documents: DocumentDatabase;
+      readonly db?: never;
+    };
+
+/** What the products subgraph needs; the caller owns (opens and closes) the storage and the bus. */
+export type ProductsDeps = ProductsStorage & {
   readonly bus: EventBus<Topics>;
   readonly jwt: JwtConfig;
   readonly logger: Logger;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
-}
+};
 
 const healthTimeoutMs = 2_000;
 
@@ -38,13 +52,13 @@ export async function startProductsSubgraph(deps: ProductsDeps): Promise<Running
   const typeDefs = parse(readFileSync(new URL('../../../schema/products.graphql', import.meta.url), 'utf8'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
 
-  const store = new MongoProductStore(deps.db);
-  const relay = new OutboxRelay(new MongoOutboxSource(deps.db, productsCollection), deps.bus, { logger });
+  const { store, outbox, ping } = openStorage(deps);
+  const relay = new OutboxRelay(outbox, deps.bus, { logger });
   const catalog = new Catalog(store, { notify: () => relay.notify() });
   relay.start();
 
   const health = async (): Promise<HealthReport> => {
-    const database = (await ping(deps.db)) ? 'ok' : 'down';
+    const database = (await ping()) ? 'ok' : 'down';
     const checks = { database, relay: relay.health } as const;
     return { status: database === 'down' ? 'down' : relay.health === 'degraded' ? 'degraded' : 'ok', checks };
   };
@@ -67,6 +81,26 @@ export async function startProductsSubgraph(deps: ProductsDeps): Promise<Running
     await relay.stop();
     throw error;
   }
+}
+
+function openStorage(storage: ProductsStorage): {
+  store: ProductStore;
+  outbox: OutboxSource;
+  ping: () => Promise<boolean>;
+} {
+  if (storage.documents) {
+    return {
+      store: new EmbeddedProductStore(storage.documents),
+      outbox: new DocumentOutboxSource(storage.documents.collection(productsCollection)),
+      ping: () => Promise.resolve(true),
+    };
+  }
+  const db = storage.db;
+  return {
+    store: new MongoProductStore(db),
+    outbox: new MongoOutboxSource(db, productsCollection),
+    ping: () => ping(db),
+  };
 }
 
 async function ping(db: Db): Promise<boolean> {

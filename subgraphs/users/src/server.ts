@@ -5,6 +5,7 @@ import type { JwtConfig } from '@commerce/common/config';
 import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { baseContext, serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
+import { EmbeddedSqlOutboxSource, exclusive, isEmbeddedSql } from '@commerce/common/embedded';
 import { TypeormOutboxSource } from '@commerce/common/typeorm';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -16,11 +17,14 @@ import { meetsPasswordPolicy, passwordRule } from './domain/validation.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
-export { createUsersDataSource } from './adapters/typeorm/data-source.js';
+export { createEmbeddedUsersDataSource, createUsersDataSource } from './adapters/typeorm/data-source.js';
 
 /** What the users subgraph needs; the caller owns (and closes) the data source and the bus. */
 export interface UsersDeps {
-  /** Initialized, with migrations run (see createUsersDataSource). */
+  /**
+   * Initialized, with migrations run: PostgreSQL (createUsersDataSource) or the embedded SQLite
+   * database (createEmbeddedUsersDataSource).
+   */
   readonly dataSource: DataSource;
   readonly bus: EventBus<Topics>;
   /** Must carry the private key: this subgraph signs the access tokens. */
@@ -47,7 +51,10 @@ export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgra
     );
   }
   const store = new TypeormUserStore(dataSource);
-  const relay = new OutboxRelay(new TypeormOutboxSource(dataSource), bus, { logger });
+  const outbox = isEmbeddedSql(dataSource)
+    ? new EmbeddedSqlOutboxSource(dataSource)
+    : new TypeormOutboxSource(dataSource);
+  const relay = new OutboxRelay(outbox, bus, { logger });
   const accounts = new Accounts({ store, eventsWritten: () => relay.notify() });
   const sessions = new Sessions({
     store,
@@ -91,7 +98,7 @@ export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgra
 async function health(dataSource: DataSource, relay: OutboxRelay): Promise<HealthReport> {
   let database: 'ok' | 'down' = 'ok';
   try {
-    await dataSource.query('SELECT 1');
+    await exclusive(dataSource, () => dataSource.query('SELECT 1'));
   } catch {
     database = 'down';
   }

@@ -21,6 +21,9 @@ export interface ReservationRow {
   updatedAt: Date;
 }
 
+// Column types valid on PostgreSQL and SQLite alike (Date: timestamptz in the PostgreSQL migration,
+// datetime in the embedded one); each migration defines the real table.
+
 /** One product's stock; CHECK constraints (see the migration) keep both counts at or above zero. */
 export const InventoryItemEntity = new EntitySchema<InventoryItemRow>({
   name: 'InventoryItem',
@@ -31,7 +34,7 @@ export const InventoryItemEntity = new EntitySchema<InventoryItemRow>({
     reserved: { type: 'int' },
     reorderThreshold: { name: 'reorder_threshold', type: 'int' },
     lowStockLevel: { name: 'low_stock_level', type: 'varchar', length: 8, nullable: true },
-    updatedAt: { name: 'updated_at', type: 'timestamptz' },
+    updatedAt: { name: 'updated_at', type: Date },
   },
 });
 
@@ -43,6 +46,6 @@ export const ReservationEntity = new EntitySchema<ReservationRow>({
     orderId: { name: 'order_id', type: 'varchar', length: 100, primary: true },
     status: { type: 'varchar', length: 20 },
     items: { type: 'jsonb' },
-    updatedAt: { name: 'updated_at', type: 'timestamptz' },
+    updatedAt: { name: 'updated_at', type: Date },
   },
 });

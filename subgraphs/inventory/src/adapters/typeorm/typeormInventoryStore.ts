@@ -1,3 +1,4 @@
+import { exclusive, isEmbeddedSql } from '@commerce/common/embedded';
 import { enqueueEvents, markProcessed } from '@commerce/common/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { InventoryStore, InventoryTransaction, OutgoingEvent } from '../../domain/ports.js';
@@ -10,29 +11,41 @@ import {
   type ReservationRow,
 } from './entities.js';
 
-/** The inventory store on PostgreSQL through TypeORM. */
+/**
+ * The inventory store through TypeORM: on PostgreSQL, or on the embedded SQLite database, where
+ * every call runs alone on its single connection (`exclusive`) instead of taking locks.
+ */
 export class TypeormInventoryStore implements InventoryStore {
   constructor(private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TypeormInventoryTransaction(manager)));
+    return exclusive(this.dataSource, () =>
+      this.dataSource.transaction((manager) =>
+        work(
+          isEmbeddedSql(this.dataSource)
+            ? new EmbeddedInventoryTransaction(manager)
+            : new TypeormInventoryTransaction(manager),
+        ),
+      ),
+    );
   }
 
   async findItems(productIds: readonly string[]): Promise<readonly StockItem[]> {
     if (productIds.length === 0) return [];
-    const rows = await this.dataSource
-      .getRepository(InventoryItemEntity)
-      .findBy({ productId: In([...productIds]) });
+    const rows = await exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(InventoryItemEntity).findBy({ productId: In([...productIds]) }),
+    );
     return rows.map(toStockItem);
   }
 
   async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
+    await exclusive(this.dataSource, () => this.dataSource.query('SELECT 1'));
   }
 }
 
+/** A PostgreSQL transaction: advisory and row locks, deltas checked with RETURNING. */
 class TypeormInventoryTransaction implements InventoryTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(protected readonly manager: EntityManager) {}
 
   async lockOrder(orderId: string): Promise<void> {
     // Released at commit or rollback; orders are locked before stock rows, always in that order.
@@ -108,6 +121,54 @@ class TypeormInventoryTransaction implements InventoryTransaction {
 
   enqueue(events: readonly OutgoingEvent[]): Promise<void> {
     return enqueueEvents(this.manager, events);
+  }
+}
+
+/**
+ * A transaction on the embedded SQLite database. It runs alone (see `exclusive`), which is what
+ * the locks achieve on PostgreSQL; the same deltas and CHECK constraints guard the counts.
+ */
+class EmbeddedInventoryTransaction extends TypeormInventoryTransaction {
+  override lockOrder(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  override async lockItems(productIds: readonly string[]): Promise<ReadonlyMap<string, StockItem>> {
+    const ids = [...new Set(productIds)];
+    if (ids.length === 0) return new Map();
+    const rows = await this.items.findBy({ productId: In(ids) });
+    return new Map(rows.map((row) => [row.productId, toStockItem(row)]));
+  }
+
+  override async insertItem(item: StockItem): Promise<boolean> {
+    if (await this.items.existsBy({ productId: item.productId })) return false;
+    await this.items.insert(toItemRow(item));
+    return true;
+  }
+
+  override async updateItems(changes: readonly StockChange[]): Promise<void> {
+    for (const { item, delta } of changes) {
+      await this.manager
+        .createQueryBuilder()
+        .update(InventoryItemEntity)
+        .set({
+          available: () => 'available + :availableDelta',
+          reserved: () => 'reserved + :reservedDelta',
+          lowStockLevel: item.lowStockLevel,
+          updatedAt: item.updatedAt,
+        })
+        .where('product_id = :productId', { productId: item.productId })
+        .setParameters({ availableDelta: delta.available, reservedDelta: delta.reserved })
+        .execute();
+      const row = await this.items.findOneBy({ productId: item.productId });
+      if (row?.available !== item.available || row.reserved !== item.reserved) {
+        throw new Error(`Stock of ${item.productId} changed concurrently`);
+      }
+    }
+  }
+
+  private get items() {
+    return this.manager.getRepository(InventoryItemEntity);
   }
 }
 

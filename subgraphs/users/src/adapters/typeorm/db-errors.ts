@@ -4,13 +4,17 @@ import { QueryFailedError } from 'typeorm';
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03']);
 
 /**
- * Driver errors as the project's errors: the unique email -> CONFLICT, a lost connection ->
+ * Driver errors (PostgreSQL or SQLite) as the project's errors: the unique email -> CONFLICT, a lost connection ->
  * UNAVAILABLE (retriable). Anything else is rethrown as it is, and formatError hides it.
  */
 export function translateDbError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const code = errorCode(error instanceof QueryFailedError ? error.driverError : error);
   if (code === '23505' && constraintOf(error) === 'users_email_unique') {
+    return conflict('A user with this email already exists');
+  }
+  // SQLite (embedded) names the column rather than the constraint.
+  if (error instanceof QueryFailedError && error.message.includes('UNIQUE constraint failed: users.email')) {
     return conflict('A user with this email already exists');
   }
   if (code && (connectionErrorCodes.has(code) || code.startsWith('08')))

@@ -37,7 +37,11 @@ export interface RefreshTokenRow {
   createdAt: Date;
 }
 
-const now = (): string => 'now()';
+// CURRENT_TIMESTAMP: now() on PostgreSQL, and valid on SQLite too.
+const now = (): string => 'CURRENT_TIMESTAMP';
+
+// Column types valid on PostgreSQL and SQLite alike (Date: timestamptz in the PostgreSQL migration,
+// datetime in the embedded one); each migration defines the real table.
 
 /** Table `users` (created by the migration; emails are stored lower-cased and unique). */
 export const UserEntity = new EntitySchema<UserRow>({
@@ -52,7 +56,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     phone: { type: 'varchar', length: 32, nullable: true },
     role: { type: 'varchar', length: 16, default: 'CUSTOMER' },
     isActive: { name: 'is_active', type: 'boolean', default: true },
-    createdAt: { name: 'created_at', type: 'timestamptz', default: now },
+    createdAt: { name: 'created_at', type: Date, default: now },
   },
 });
 
@@ -70,7 +74,7 @@ export const AddressEntity = new EntitySchema<AddressRow>({
     postalCode: { name: 'postal_code', type: 'varchar', length: 200 },
     country: { type: 'varchar', length: 200 },
     isDefault: { name: 'is_default', type: 'boolean', default: false },
-    createdAt: { name: 'created_at', type: 'timestamptz', default: now },
+    createdAt: { name: 'created_at', type: Date, default: now },
   },
 });
 
@@ -81,11 +85,11 @@ export const RefreshTokenEntity = new EntitySchema<RefreshTokenRow>({
   columns: {
     id: { type: 'uuid', primary: true },
     userId: { name: 'user_id', type: 'uuid' },
-    tokenHash: { name: 'token_hash', type: 'char', length: 64 },
+    tokenHash: { name: 'token_hash', type: 'varchar', length: 64 },
     familyId: { name: 'family_id', type: 'uuid' },
-    expiresAt: { name: 'expires_at', type: 'timestamptz' },
-    usedAt: { name: 'used_at', type: 'timestamptz', nullable: true },
-    revokedAt: { name: 'revoked_at', type: 'timestamptz', nullable: true },
-    createdAt: { name: 'created_at', type: 'timestamptz', default: now },
+    expiresAt: { name: 'expires_at', type: Date },
+    usedAt: { name: 'used_at', type: Date, nullable: true },
+    revokedAt: { name: 'revoked_at', type: Date, nullable: true },
+    createdAt: { name: 'created_at', type: Date, default: now },
   },
 });

@@ -1,5 +1,6 @@
+import { exclusive, isEmbeddedSql } from '@commerce/common/embedded';
 import { enqueueEvents } from '@commerce/common/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager, type FindOneOptions } from 'typeorm';
 import type { AddressModel, RefreshTokenRecord, UserCredentials, UserModel } from '../../domain/models.js';
 import type { NewAddress, NewUser, PendingEvent, UserStore, UserTransaction } from '../../domain/ports.js';
 import { isUuid } from '../../domain/refresh-token.js';
@@ -7,21 +8,24 @@ import type { ProfilePatch } from '../../domain/validation.js';
 import { translateDbError } from './db-errors.js';
 import { AddressEntity, RefreshTokenEntity, UserEntity, type AddressRow, type UserRow } from './entities.js';
 
-/** The UserStore port on PostgreSQL through TypeORM. */
+/**
+ * The UserStore port through TypeORM: on PostgreSQL, or on the embedded SQLite database, where every
+ * call runs alone on its single connection (`exclusive`), which also stands in for the row locks.
+ */
 export class TypeormUserStore implements UserStore {
   constructor(private readonly dataSource: DataSource) {}
 
   findUsers(ids: readonly string[]): Promise<UserModel[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return Promise.resolve([]);
-    return guard(async () => {
+    return this.guard(async () => {
       const rows = await this.dataSource.getRepository(UserEntity).findBy({ id: In(valid) });
       return rows.map(toUser);
     });
   }
 
   findCredentialsByEmail(email: string): Promise<UserCredentials | undefined> {
-    return guard(async () => {
+    return this.guard(async () => {
       const row = await this.dataSource.getRepository(UserEntity).findOneBy({ email });
       return row ? { user: toUser(row), passwordHash: row.passwordHash } : undefined;
     });
@@ -30,7 +34,7 @@ export class TypeormUserStore implements UserStore {
   findAddresses(userIds: readonly string[]): Promise<AddressModel[]> {
     const valid = userIds.filter(isUuid);
     if (valid.length === 0) return Promise.resolve([]);
-    return guard(async () => {
+    return this.guard(async () => {
       const rows = await this.dataSource.getRepository(AddressEntity).find({
         where: { userId: In(valid) },
         order: { createdAt: 'ASC', id: 'ASC' },
@@ -40,12 +44,23 @@ export class TypeormUserStore implements UserStore {
   }
 
   transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
-    return guard(() => this.dataSource.transaction((manager) => work(new TypeormUserTransaction(manager))));
+    return this.guard(() =>
+      this.dataSource.transaction((manager) => work(new TypeormUserTransaction(manager))),
+    );
+  }
+
+  private guard<T>(work: () => Promise<T>): Promise<T> {
+    return guard(() => exclusive(this.dataSource, work));
   }
 }
 
 class TypeormUserTransaction implements UserTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  /** Row locks on PostgreSQL; the embedded database runs one transaction at a time instead. */
+  private readonly forUpdate: Pick<FindOneOptions, 'lock'>;
+
+  constructor(private readonly manager: EntityManager) {
+    this.forUpdate = isEmbeddedSql(manager.connection) ? {} : { lock: { mode: 'pessimistic_write' } };
+  }
 
   async insertUser(user: NewUser): Promise<UserModel> {
     const row: UserRow = { ...user, isActive: true };
@@ -55,7 +70,7 @@ class TypeormUserTransaction implements UserTransaction {
 
   async lockUser(id: string): Promise<UserModel | undefined> {
     if (!isUuid(id)) return undefined;
-    const row = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const row = await this.users.findOne({ where: { id }, ...this.forUpdate });
     return row ? toUser(row) : undefined;
   }
 
@@ -84,7 +99,7 @@ class TypeormUserTransaction implements UserTransaction {
 
   async lockRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const row = await this.tokens.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const row = await this.tokens.findOne({ where: { id }, ...this.forUpdate });
     if (!row) return undefined;
     const { userId, tokenHash, familyId, expiresAt, usedAt, revokedAt } = row;
     return { id: row.id, userId, tokenHash, familyId, expiresAt, usedAt, revokedAt };
@@ -95,10 +110,7 @@ class TypeormUserTransaction implements UserTransaction {
   }
 
   async revokeRefreshTokenFamily(familyId: string, at: Date): Promise<void> {
-    await this.manager.query(
-      'UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL',
-      [at, familyId],
-    );
+    await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
   enqueue(events: readonly PendingEvent[]): Promise<void> {
