@@ -62,6 +62,7 @@ async function handle<C extends BaseContext>(
     return;
   }
   const correlationId = correlationIdOf(request);
+  logRequest(options.logger, request, response, correlationId);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -80,6 +81,25 @@ async function handle<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+/** One structured line per GraphQL request, when the response is done. */
+function logRequest(
+  logger: Logger,
+  request: IncomingMessage,
+  response: ServerResponse,
+  correlationId: string,
+): void {
+  const started = process.hrtime.bigint();
+  const requestId = randomUUID();
+  response.setHeader('x-request-id', requestId);
+  response.once('finish', () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      { requestId, correlationId, method: request.method, status: response.statusCode, durationMs },
+      'graphql request',
+    );
+  });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
