@@ -148,48 +148,14 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     for (const subgraph of started) cleanups.push(() => subgraph.close());
     const subgraphs = { users, products, inventory, orders };
 
-    const proxies = {} as Record<SubgraphName, CountingProxy>;
-    for (const name of subgraphNames) {
-      const proxy = await startCountingProxy(subgraphs[name].url);
-      cleanups.push(() => proxy.close());
-      proxies[name] = proxy;
-    }
-
-    const gateways: RunningGateway[] = [];
-    for (let i = 0; i < (options.gatewayInstances ?? 1); i += 1) {
-      const gateway = await startGateway({
-        supergraphSdl,
-        subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, proxies[name].url])),
-        jwtPublicKey: keys.publicKey,
-        logger,
-        port: 0,
-        subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
-      });
-      cleanups.push(() => gateway.close());
-      gateways.push(gateway);
-    }
-    await Promise.all(gateways.map((gateway) => waitForSubscriptionConsumers(kafka, topicPrefix, gateway)));
-    const [first] = gateways;
-    if (!first) throw new Error('gatewayInstances must be at least 1');
-
-    return {
-      gatewayUrl: first.url,
-      gateways,
-      signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
-      admin,
-      subgraphs,
-      bus,
-      requests: {
-        counts: () => ({
-          users: proxies.users.count(),
-          products: proxies.products.count(),
-          inventory: proxies.inventory.count(),
-          orders: proxies.orders.count(),
-        }),
-        reset: () => subgraphNames.forEach((name) => proxies[name].reset()),
-      },
-      close,
-    };
+    const front = await startFront(
+      { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances },
+      cleanups,
+    );
+    await Promise.all(
+      front.gateways.map((gateway) => waitForSubscriptionConsumers(kafka, topicPrefix, gateway)),
+    );
+    return { ...front, admin, subgraphs, bus, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
@@ -228,6 +194,25 @@ async function startEmbedded(
   for (const subgraph of started) cleanups.push(() => subgraph.close());
   const subgraphs = { users, products, inventory, orders };
 
+  const front = await startFront(
+    { subgraphs, bus, keys, logger, gatewayInstances: settings.gatewayInstances },
+    cleanups,
+  );
+  return { ...front, admin, subgraphs, bus, close };
+}
+
+/** The counting proxies in front of the subgraphs and the gateway instances behind one supergraph. */
+async function startFront(
+  settings: {
+    readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
+    readonly bus: EventBus<Topics>;
+    readonly keys: { readonly publicKey: string; readonly privateKey: string };
+    readonly logger: Logger;
+    readonly gatewayInstances: number | undefined;
+  },
+  cleanups: (() => Promise<unknown>)[],
+): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
+  const { subgraphs, bus, keys, logger } = settings;
   const proxies = {} as Record<SubgraphName, CountingProxy>;
   for (const name of subgraphNames) {
     const proxy = await startCountingProxy(subgraphs[name].url);
@@ -253,9 +238,6 @@ async function startEmbedded(
     gatewayUrl: first.url,
     gateways,
     signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
-    admin,
-    subgraphs,
-    bus,
     requests: {
       counts: () => ({
         users: proxies.users.count(),
@@ -265,7 +247,6 @@ async function startEmbedded(
       }),
       reset: () => subgraphNames.forEach((name) => proxies[name].reset()),
     },
-    close,
   };
 }
 
