@@ -10,9 +10,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readJwtConfig, readString, type Env, type JwtConfig } from '@commerce/common/config';
-import { createKafkaClient, KafkaEventBus } from '@commerce/common/events';
+import {
+  readJwtConfig,
+  readKafkaConfig,
+  readString,
+  type Env,
+  type JwtConfig,
+} from '@commerce/common/config';
+import { createKafkaEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
+import { runService } from '@commerce/common/server';
 import { startGateway } from '@commerce/gateway';
 import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
 import { ensureOrdersIndexes, startOrdersSubgraph } from '@commerce/orders';
@@ -34,36 +41,15 @@ const admin = {
 const port = Number(readString(env, 'PORT', '4000'));
 const set = serverVariables.filter((name) => env[name]?.trim());
 
-let close: () => Promise<void>;
-try {
-  if (set.length === 0) close = await startEmbedded();
-  else if (set.length === serverVariables.length) close = await startOnServers(readJwtConfig(env));
-  else {
-    const missing = serverVariables.filter((name) => !set.includes(name)).join(', ');
-    throw new Error(
-      `${set.join(', ')} set but not ${missing}: set all three to run on servers ` +
-        '(e.g. `set -a; . .infra/env; set +a` after `npm run infra:up`), or none for the embedded mode',
-    );
-  }
-} catch (error) {
-  logger.fatal({ err: error }, 'failed to start');
-  process.exit(1);
-}
-
-let stopping = false;
-const shutdown = (): void => {
-  if (stopping) return;
-  stopping = true;
-  close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
+runService(logger, async () => {
+  if (set.length === 0) return [await startEmbedded()];
+  if (set.length === serverVariables.length) return [await startOnServers(readJwtConfig(env))];
+  const missing = serverVariables.filter((name) => !set.includes(name)).join(', ');
+  throw new Error(
+    `${set.join(', ')} set but not ${missing}: set all three to run on servers ` +
+      '(e.g. `set -a; . .infra/env; set +a` after `npm run infra:up`), or none for the embedded mode',
   );
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+});
 
 async function startEmbedded(): Promise<() => Promise<void>> {
   const dataDir = resolve(readString(env, 'DATA_DIR', 'data'));
@@ -100,10 +86,9 @@ async function startEmbedded(): Promise<() => Promise<void>> {
 }
 
 async function startOnServers(jwt: JwtConfig): Promise<() => Promise<void>> {
-  const bus = new KafkaEventBus(
-    createKafkaClient('commerce-supergraph', readString(env, 'KAFKA_BROKERS').split(','), logger),
-    { topicPrefix: env['KAFKA_TOPIC_PREFIX'] ?? '', logger },
-  );
+  const kafka = readKafkaConfig(env);
+  if (!kafka) throw new Error('KAFKA_BROKERS is not set');
+  const bus = createKafkaEventBus('commerce-supergraph', kafka, logger);
   await bus.ensureTopics();
   const databaseUrl = readString(env, 'DATABASE_URL');
   const usersDataSource = createUsersDataSource(await ensurePostgresDatabase(databaseUrl, 'commerce_users'));
