@@ -121,8 +121,30 @@ export class KafkaEventBus implements EventBus<Topics> {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.physical(topic), fromBeginning: options.fromBeginning ?? false });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: this.physical(topic),
+        fromBeginning: options.fromBeginning ?? false,
+      });
+      await this.run(consumer, topic, group, handle);
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return async () => {
+      this.consumers.delete(consumer);
+      await consumer.disconnect();
+    };
+  }
+
+  private async run<T extends TopicName>(
+    consumer: Consumer,
+    topic: T,
+    group: string,
+    handle: Handler<Topics[T]>,
+  ): Promise<void> {
     await consumer.run({
       // kafkajs commits each offset once eachMessage has resolved, i.e. after the effect (and the
       // dead letter) is stored. A manual commitOffsets is ignored once stop() has begun, which would
@@ -131,11 +153,20 @@ export class KafkaEventBus implements EventBus<Topics> {
       autoCommitThreshold: 1,
       eachMessage: async (payload) => {
         const { partition, message } = payload;
-        const outcome = await deliverWithRetry(async (attempt) => {
-          const event = decodeEnvelope(topic, message.value);
-          await handle(event, { topic, partition, offset: message.offset, attempt });
-          await payload.heartbeat();
-        }, this.retry);
+        // Heartbeat during backoffs, never inside an attempt: a heartbeat failing in a rebalance after
+        // the effect is stored must not count as a failed attempt (and end in the dead-letter topic).
+        const sleepAndHeartbeat = async (ms: number): Promise<void> => {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          await payload.heartbeat().catch(() => undefined);
+        };
+        const outcome = await deliverWithRetry(
+          async (attempt) => {
+            const event = decodeEnvelope(topic, message.value);
+            await handle(event, { topic, partition, offset: message.offset, attempt });
+          },
+          this.retry,
+          sleepAndHeartbeat,
+        );
         if (outcome.kind === 'dead-letter') {
           this.log.warn(
             { topic, partition, offset: message.offset, group, error: outcome.error },
@@ -157,10 +188,6 @@ export class KafkaEventBus implements EventBus<Topics> {
         }
       },
     });
-    return async () => {
-      this.consumers.delete(consumer);
-      await consumer.disconnect();
-    };
   }
 
   async close(): Promise<void> {

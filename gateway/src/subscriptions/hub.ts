@@ -7,6 +7,7 @@ import {
   coalesceKey,
   matchesArguments,
   primaryRootValue,
+  subscriptionFields,
   visibleTo,
   type FieldEvent,
   type SubscriptionField,
@@ -72,7 +73,9 @@ export class SubscriptionHub {
   subscribe(request: SubscriptionRequest): SubscriberStream {
     const { prepared, connection } = request;
     const field = prepared.field;
-    const scope = scopeOf(connection.viewer);
+    // Public fields resolve only public data: every viewer shares one anonymous execution.
+    const scope: ViewerScope =
+      subscriptionFields[field].access === 'public' ? { kind: 'anonymous' } : scopeOf(connection.viewer);
     const key = fanOutKey(prepared.key, request.variables, scope);
     let byKey = this.groups.get(field);
     if (!byKey) this.groups.set(field, (byKey = new Map<string, FanOutGroup>()));
@@ -134,8 +137,10 @@ export class SubscriptionHub {
         prepared: group.prepared,
         variables: group.variables,
         rootValue,
-        authorization: representative.value.connection.authorization,
-        viewer: representative.value.connection.viewer,
+        // An anonymous scope executes anonymously, whoever the representative subscriber is.
+        authorization:
+          group.scope.kind === 'anonymous' ? undefined : representative.value.connection.authorization,
+        viewer: group.scope.kind === 'anonymous' ? null : representative.value.connection.viewer,
         correlationId: input.event.metadata.correlationId,
       });
       group.delivery = group.delivery

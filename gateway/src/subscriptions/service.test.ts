@@ -151,6 +151,23 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
     await waitFor(() => gateway.subscriptions?.subscriptionCount() === 0);
   });
 
+  it('shares one anonymous execution of a public field among anonymous subscribers, customers and admins', async () => {
+    const lives = [
+      track(subscribe(gateway.url, StockWithNameSubscription, { productId: 'p4' })),
+      track(subscribe(gateway.url, StockWithNameSubscription, { productId: 'p4' }, { token: token(alice) })),
+      track(subscribe(gateway.url, StockWithNameSubscription, { productId: 'p4' }, { token: token(bob) })),
+      track(subscribe(gateway.url, StockWithNameSubscription, { productId: 'p4' }, { token: token(admin) })),
+    ];
+    await subscribers(4);
+    products.requests.length = 0;
+    await bus.publish('stock.updated', 'p4', stockEvent('p4', 5));
+    await Promise.all(lives.map((live) => live.waitFor((r) => r.data?.stockUpdated.available === 5)));
+    expect(products.requests).toHaveLength(1);
+    expect(products.requests[0]?.authorization).toBeUndefined();
+    await Promise.all(lives.map((live) => live.close()));
+    await waitFor(() => gateway.subscriptions?.subscriptionCount() === 0);
+  });
+
   it('closes an anonymous lowStockAlert subscription with 4401 and a customer one with 4403', async () => {
     const anonymous = track(subscribe(gateway.url, LowStockAlertSubscription, {}));
     expect(await anonymous.closed).toMatchObject({ code: CloseCode.Unauthorized });

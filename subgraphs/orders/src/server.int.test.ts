@@ -595,6 +595,33 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
       expect(stored?.processedEventIds).toEqual([failure.metadata.eventId]);
       expect(bus.messages('inventory.reservation_failed.dlq')).toHaveLength(0);
     });
+    it('rejects an order its owner paid before the reservation failed: nothing was reserved to ship', async () => {
+      const order = await place(customerA, [{ productId: laptop, quantity: 1 }]);
+      await gql(updateStatusMutation, { id: order.id, status: 'PAID' }, token(customerA));
+      const failure = createEnvelope(
+        'inventory.reservation_failed',
+        {
+          orderId: order.id,
+          reason: 'Insufficient stock',
+          items: [{ productId: laptop, requested: 1, available: 0 }],
+        },
+        { source: 'inventory', correlationId: randomUUID() },
+      );
+      await bus.publish('inventory.reservation_failed', order.id, failure);
+
+      const rejected = await waitFor(async () => {
+        const view = (await gql<{ order: OrderView }>(orderQuery, { id: order.id }, token(customerA))).data
+          ?.order;
+        return view?.status === 'REJECTED' && view;
+      });
+      expect(rejected.rejectionReason).toBe('Insufficient stock');
+      const change = await waitFor(() =>
+        eventsOf('order.status_changed').find(
+          (e) => e.payload.orderId === order.id && e.payload.status === 'REJECTED',
+        ),
+      );
+      expect(change.payload.previousStatus).toBe('PAID');
+    });
   });
 
   describe('entities', () => {

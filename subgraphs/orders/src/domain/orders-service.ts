@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@commerce/common/auth';
-import { conflict, notFound } from '@commerce/common/errors';
+import { AppError, conflict, notFound } from '@commerce/common/errors';
 import { causedBy, type Envelope, type EventOrigin, type Topics } from '@commerce/common/events';
 import { orderPlacedEvent, statusChangeEvents } from './events.js';
 import { totalCents } from './money.js';
@@ -94,26 +94,33 @@ export class OrdersService {
   }
 
   /**
-   * Inventory could not reserve the stock: a PENDING order becomes REJECTED with the reason.
-   * Anything else (already rejected, cancelled meanwhile, a redelivery) changes nothing.
+   * Inventory could not reserve the stock: an order not yet past payment (PENDING, or PAID by its
+   * owner before the failure arrived) becomes REJECTED with the reason, since nothing was reserved
+   * for it to ship. Anything else (already rejected, cancelled meanwhile, a redelivery) changes nothing.
    */
   async rejectAfterFailedReservation(
     event: Envelope<Topics['inventory.reservation_failed']>,
   ): Promise<Order | undefined> {
     const { orderId, reason } = event.payload;
-    const [order] = await this.deps.orders.findByIds([orderId]);
-    if (order?.status !== 'PENDING') return undefined;
-    const now = this.now();
-    const changed = await this.deps.orders.changeStatus({
-      orderId,
-      from: 'PENDING',
-      to: 'REJECTED',
-      at: now,
-      rejectionReason: reason,
-      events: statusChangeEvents(order, 'REJECTED', causedBy(event, 'orders'), now),
-      causedByEventId: event.metadata.eventId,
-    });
-    if (changed) this.deps.eventsStored();
-    return changed;
+    for (let attempt = 0; attempt < maxStatusAttempts; attempt += 1) {
+      const [order] = await this.deps.orders.findByIds([orderId]);
+      if (order?.status !== 'PENDING' && order?.status !== 'PAID') return undefined;
+      const now = this.now();
+      const changed = await this.deps.orders.changeStatus({
+        orderId,
+        from: order.status,
+        to: 'REJECTED',
+        at: now,
+        rejectionReason: reason,
+        events: statusChangeEvents(order, 'REJECTED', causedBy(event, 'orders'), now),
+        causedByEventId: event.metadata.eventId,
+      });
+      if (changed) {
+        this.deps.eventsStored();
+        return changed;
+      }
+      // Lost to a concurrent change, or a redelivery already applied: read again and decide.
+    }
+    throw new AppError('CONFLICT', `Order ${orderId} is being changed concurrently; will retry`, true);
   }
 }
