@@ -4,6 +4,7 @@
  * the customer's email is new each time.
  */
 import { createClient, dataOf } from '../test/client/client.js';
+import { exampleAddress as address } from '../test/e2e/actors.js';
 import {
   AddAddressMutation,
   CancelOrderMutation,
@@ -21,15 +22,6 @@ const url = process.argv[2] ?? process.env['EXAMPLE_URL'] ?? 'http://localhost:4
 const client = createClient(url);
 const step = (title: string, value: unknown): void =>
   console.log(`\n== ${title}\n${JSON.stringify(value, null, 2)}`);
-
-const address = {
-  line1: '123 Example Street',
-  line2: 'Apt 4B',
-  city: 'Example City',
-  state: 'EX',
-  postalCode: '12345',
-  country: 'Example Country',
-};
 
 async function login(email: string, password: string): Promise<string> {
   return dataOf(await client.request(LoginMutation, { email, password })).login.accessToken;
