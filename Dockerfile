@@ -24,11 +24,13 @@ COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/products/package.json subgraphs/products/
 COPY subgraphs/inventory/package.json subgraphs/inventory/
 COPY subgraphs/orders/package.json subgraphs/orders/
+COPY supergraph/package.json supergraph/
 RUN npm ci && npm cache clean --force
 
 # ---- runtime -------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
-# gateway | users | products | inventory | orders (the image's default command runs this one).
+# gateway or a subgraph of supergraph/src/subgraphs.ts (users | products | inventory | orders): the one
+# the image's default command runs.
 ARG SERVICE=gateway
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
@@ -41,9 +43,12 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY common ./common
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
+COPY supergraph ./supergraph
 COPY schema ./schema
+# The one entry point the services run; the rest of scripts/ is development tooling.
+COPY scripts/service.ts ./scripts/
 USER node
 EXPOSE 4000 4001 4002 4003 4004
-# Each workspace exports its entry point as @commerce/<name>/main (gateway/src/main.ts,
-# subgraphs/<name>/src/main.ts). Exec form: node is PID 1 and gets SIGTERM (every main.ts handles it).
-CMD ["node", "--import", "tsx", "--input-type=module", "--eval", "await import('@commerce/' + process.env.SERVICE + '/main');"]
+# scripts/service.ts starts the service named by its argument or, with none, by SERVICE. Exec form:
+# node is PID 1 and gets SIGTERM, which service.ts handles by closing the service.
+CMD ["node", "--import", "tsx", "scripts/service.ts"]

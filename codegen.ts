@@ -1,23 +1,17 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
-import { inventoryMappers } from './subgraphs/inventory/codegen.js';
-import { ordersMappers } from './subgraphs/orders/codegen.js';
-import { productsMappers } from './subgraphs/products/codegen.js';
-import { usersMappers } from './subgraphs/users/codegen.js';
+import { subgraphs } from './supergraph/src/subgraphs.js';
 
 /**
- * `npm run codegen`: resolver types per subgraph (federation: true) from schema/<name>.graphql,
- * with the type mappers in subgraphs/<name>/codegen.ts, and the typed client (test/client/generated/:
- * `graphql()` and TypedDocumentNode operations) from the public API schema.
+ * `npm run codegen`: for every subgraph of the list, resolver types (federation: true) from its SDL
+ * with the type mappers of its descriptor, into subgraphs/<name>/src/generated/; and the typed client
+ * (test/client/generated/: `graphql()` and TypedDocumentNode operations) from the public API schema.
  */
-/** Resolver types of one subgraph from schema/<name>.graphql, its types mapped to its models. */
-function resolverTypes(
-  name: string,
-  mappers: Record<string, string>,
-): Record<string, Types.ConfiguredOutput> {
-  return {
-    [`subgraphs/${name}/src/generated/resolvers-types.ts`]: {
-      schema: `schema/${name}.graphql`,
+function resolverTypes(subgraph: (typeof subgraphs)[number]): [string, Types.ConfiguredOutput] {
+  return [
+    `subgraphs/${subgraph.name}/src/generated/resolvers-types.ts`,
+    {
+      schema: subgraph.sdlPath,
       plugins: ['typescript', 'typescript-resolvers'],
       config: {
         federation: true,
@@ -26,19 +20,16 @@ function resolverTypes(
         enumsAsTypes: true,
         contextType: '../context.js#Context',
         scalars: { DateTime: 'string' },
-        mappers,
+        mappers: { ...subgraph.codegenMappers },
       },
     },
-  };
+  ];
 }
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    ...resolverTypes('users', usersMappers),
-    ...resolverTypes('products', productsMappers),
-    ...resolverTypes('inventory', inventoryMappers),
-    ...resolverTypes('orders', ordersMappers),
+    ...Object.fromEntries(subgraphs.map(resolverTypes)),
     'test/client/generated/': {
       schema: 'schema/api.graphql',
       documents: ['test/**/*.ts', 'scripts/**/*.ts', '!test/client/generated/**'],

@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{common,gateway,subgraphs,scripts,test}/**/*.test.ts'],
+          include: ['{common,gateway,subgraphs,supergraph,scripts,test}/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
         },
       },
@@ -30,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{common,gateway,subgraphs,scripts,test}/**/*.int.test.ts'],
+          include: ['{common,gateway,subgraphs,supergraph,scripts,test}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup,
           testTimeout: 60_000,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { apiSchemaPath, composeSupergraph, supergraphPath } from './composition.js';
+import { apiSchemaPath, composeSupergraph, supergraphPath } from '@commerce/supergraph';
 
 try {
   const { supergraphSdl, apiSchemaSdl } = composeSupergraph();

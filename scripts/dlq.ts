@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createKafkaClient } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
-import { formatDeadLetter, listDeadLetters, replayDeadLetters } from './dead-letters.js';
+import { formatDeadLetter, listDeadLetters, replayDeadLetters } from '@commerce/supergraph';
 
 const usage = `usage: npm run dlq -- list <topic> [--group <group>]
        npm run dlq -- replay <topic> [--group <group>] [--limit <n>]

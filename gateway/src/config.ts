@@ -9,7 +9,7 @@ import {
   type JwtConfig,
   type KafkaConfig,
 } from '@commerce/common/config';
-import type { SubgraphName } from './data-source.js';
+import type { SubgraphUrls } from './data-source.js';
 
 /** The gateway process's settings. */
 export interface GatewayConfig {
@@ -17,7 +17,8 @@ export interface GatewayConfig {
   readonly host: string;
   /** SUPERGRAPH_PATH, default schema/supergraph.graphql of this repository. */
   readonly supergraphPath: string;
-  readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /** One URL per subgraph of the caller's list: `<NAME>_URL`, default http://localhost:<port>/graphql. */
+  readonly subgraphUrls: SubgraphUrls;
   readonly jwt: JwtConfig;
   /** KAFKA_BROKERS (required: subscriptions consume the event topics) and the other KAFKA_* settings. */
   readonly kafka: KafkaConfig;
@@ -25,8 +26,15 @@ export interface GatewayConfig {
 
 const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 
-/** Reads the gateway's environment (PORT 4000, USERS_URL … ORDERS_URL on localhost:4001…4004). */
-export function loadGatewayConfig(env: Env): GatewayConfig {
+/**
+ * Reads the gateway's environment (PORT default 4000). The subgraphs come from the caller, which
+ * owns their list: each one's URL is `<NAME>_URL` (e.g. USERS_URL for `users`), defaulting to its
+ * port on localhost.
+ */
+export function loadGatewayConfig(
+  env: Env,
+  subgraphs: readonly { readonly name: string; readonly port: number }[],
+): GatewayConfig {
   const kafka = readKafkaConfig(env);
   if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
   return Object.freeze({
@@ -34,12 +42,19 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     port: readInt(env, 'PORT', 4000),
     host: readString(env, 'HOST', '127.0.0.1'),
     supergraphPath: readString(env, 'SUPERGRAPH_PATH', defaultSupergraphPath),
-    subgraphUrls: Object.freeze({
-      users: readString(env, 'USERS_URL', 'http://localhost:4001/graphql'),
-      products: readString(env, 'PRODUCTS_URL', 'http://localhost:4002/graphql'),
-      inventory: readString(env, 'INVENTORY_URL', 'http://localhost:4003/graphql'),
-      orders: readString(env, 'ORDERS_URL', 'http://localhost:4004/graphql'),
-    }),
+    subgraphUrls: Object.freeze(
+      Object.fromEntries(
+        subgraphs.map(({ name, port }) => [
+          name,
+          readString(env, urlVariable(name), `http://localhost:${port}/graphql`),
+        ]),
+      ),
+    ),
     jwt: readJwtConfig(env),
   });
+}
+
+/** USERS_URL for `users`, PRODUCT_REVIEWS_URL for `product-reviews`: a name a shell can set. */
+export function urlVariable(subgraphName: string): string {
+  return `${subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
 }

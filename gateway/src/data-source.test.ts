@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSubgraphName, subgraphUrl } from './data-source.js';
+import { subgraphUrl } from './data-source.js';
 
 describe('subgraphUrl', () => {
   it('uses the configured URL of a subgraph', () => {
@@ -16,8 +16,8 @@ describe('subgraphUrl', () => {
     expect(() => subgraphUrl('orders', {}, undefined)).toThrow(/orders/);
   });
 
-  it('knows the four HTTP subgraphs only', () => {
-    expect(isSubgraphName('inventory')).toBe(true);
-    expect(isSubgraphName('subscriptions')).toBe(false);
+  it('takes any subgraph named in the map, and nothing inherited from Object', () => {
+    expect(subgraphUrl('reviews', { reviews: 'http://r:1/graphql' }, undefined)).toBe('http://r:1/graphql');
+    expect(subgraphUrl('constructor', {}, 'http://c:1/graphql')).toBe('http://c:1/graphql');
   });
 });

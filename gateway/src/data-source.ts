@@ -3,18 +3,12 @@ import { unavailable } from '@commerce/common/errors';
 import { forwardedHeaders, type GatewayContext } from './context.js';
 import type { Fetcher } from './fetcher.js';
 
-/** The subgraphs the gateway calls over HTTP. */
-export const subgraphNames = ['users', 'products', 'inventory', 'orders'] as const;
-export type SubgraphName = (typeof subgraphNames)[number];
-export type SubgraphUrls = Partial<Record<SubgraphName, string>>;
-
-export function isSubgraphName(name: string): name is SubgraphName {
-  return (subgraphNames as readonly string[]).includes(name);
-}
+/** Where each subgraph listens, by subgraph name; a subgraph left out is called at its supergraph URL. */
+export type SubgraphUrls = Readonly<Record<string, string>>;
 
 /** The URL to call for a subgraph: the configured one, else the one composed into the supergraph. */
 export function subgraphUrl(name: string, urls: SubgraphUrls, supergraphUrl: string | undefined): string {
-  const url = (isSubgraphName(name) ? urls[name] : undefined) ?? supergraphUrl;
+  const url = (Object.hasOwn(urls, name) ? urls[name] : undefined) ?? supergraphUrl;
   if (!url) throw new Error(`No URL for subgraph "${name}"`);
   return url;
 }

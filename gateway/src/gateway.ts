@@ -13,15 +13,16 @@ import {
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { createKeepAliveFetcher } from './fetcher.js';
+import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
 import type { BacklogLimits } from './subscriptions/backlog.js';
-import { metricsRoute } from './subscriptions/metrics.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
 import { Registry } from 'prom-client';
 
 export type { GatewayContext } from './context.js';
-export { subgraphNames, type SubgraphName, type SubgraphUrls } from './data-source.js';
+export type { SubgraphUrls } from './data-source.js';
+export { loadGatewayConfig, type GatewayConfig } from './config.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
 
@@ -86,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
-    // The process (main.ts) owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
+    // The process owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
     logger,
     // Browsers get our own offline playground (playground/), never Apollo's CDN-hosted landing page.

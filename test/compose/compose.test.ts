@@ -1,26 +1,25 @@
 /**
- * docker-compose.yml, the Dockerfile and .dockerignore, checked without a Docker engine: the file is
- * read the way Compose reads it, and each app service's environment is fed to that service's real
- * configuration loader, with the JWT key files produced by the compose file's own jwt-keys command.
+ * docker-compose.yml, the Dockerfile and .dockerignore, checked without a Docker engine against the
+ * supergraph's list of subgraphs: the file is read the way Compose reads it, and each app service's
+ * environment is fed to the configuration loader its process runs (loadSubgraphServiceConfig with
+ * its descriptor, or loadGatewayConfig with the list), with the JWT key files produced by the
+ * compose file's own jwt-keys command.
  * (`scripts/compose-check/validate.sh` adds the `docker-compose config -q` check where apt is at hand.)
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { signAccessToken, verifyAccessToken } from '@commerce/common/auth';
 import type { Env, JwtConfig } from '@commerce/common/config';
+import type { AdminAccount, SubgraphDescriptor } from '@commerce/common/server';
+import { loadGatewayConfig } from '@commerce/gateway';
+import { loadSubgraphServiceConfig, serviceNames, subgraphs } from '@commerce/supergraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../../gateway/src/config.js';
-import { loadConfig as loadInventoryConfig } from '../../subgraphs/inventory/src/config.js';
-import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config.js';
-import { loadConfig as loadProductsConfig } from '../../subgraphs/products/src/config.js';
-import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config.js';
 import {
   interpolate,
   parseServerUrl,
@@ -33,41 +32,50 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const composePath = join(root, 'docker-compose.yml');
 const run = promisify(execFile);
 
-const appPorts = { gateway: 4000, users: 4001, products: 4002, inventory: 4003, orders: 4004 } as const;
-type AppService = keyof typeof appPorts;
-const appServices = Object.keys(appPorts) as AppService[];
-const subgraphs = ['users', 'products', 'inventory', 'orders'] as const;
+/** The one entry point of every app process: `scripts/service.ts <name>`. */
+const entryPoint = 'scripts/service.ts';
+const gatewayPort = 4000;
+const subgraphNames: readonly string[] = subgraphs.map((subgraph) => subgraph.name);
+/** The app services: the gateway and every subgraph of the list, each a compose service of that name. */
+const appServices: readonly string[] = ['gateway', ...subgraphNames];
 const infraServices = ['kafka', 'postgres', 'mongo'] as const;
+/** The compose service running each kind of server a descriptor can name. */
+const serverServices: Readonly<Record<SubgraphDescriptor['server'], string>> = {
+  postgres: 'postgres',
+  mongodb: 'mongo',
+};
+
+function descriptor(name: string): SubgraphDescriptor {
+  const found = subgraphs.find((subgraph) => subgraph.name === name);
+  if (!found) throw new Error(`supergraph/src/subgraphs.ts lists no subgraph "${name}"`);
+  return found;
+}
+
+/** The gateway's port, or the port of the subgraph's descriptor. */
+function appPort(name: string): number {
+  return name === 'gateway' ? gatewayPort : descriptor(name).port;
+}
 
 /** What the tests need from each loader's result. */
 interface Loaded {
   readonly port: number;
   readonly host: string;
   readonly jwt: JwtConfig;
-  readonly kafkaBrokers: readonly string[] | undefined;
-  /** DATABASE_URL or MONGODB_URL as the loader read it. */
+  readonly kafkaBrokers: readonly string[];
+  /** DATABASE_URL or MONGODB_URL as the loader read it (none for the gateway). */
   readonly databaseUrl: string | undefined;
+  readonly admin: AdminAccount | undefined;
 }
 
-const loaders: Readonly<Record<AppService, (env: Env) => Loaded>> = {
-  users: (env) => {
-    const config = loadUsersConfig(env);
-    return { ...config, kafkaBrokers: config.kafka.brokers };
-  },
-  inventory: (env) => {
-    const config = loadInventoryConfig(env);
-    return { ...config, kafkaBrokers: config.kafka.brokers };
-  },
-  products: (env) => {
-    const config = loadProductsConfig(env);
-    return { ...config, kafkaBrokers: config.kafka.brokers, databaseUrl: config.mongodbUrl };
-  },
-  orders: (env) => {
-    const config = loadOrdersConfig(env);
-    return { ...config, kafkaBrokers: config.kafka.brokers, databaseUrl: config.mongodbUrl };
-  },
-  gateway: (env) => ({ ...loadGatewayConfig(env), kafkaBrokers: undefined, databaseUrl: undefined }),
-};
+/** The loader the process of `scripts/service.ts <name>` runs (supergraph/src/service.ts). */
+function loadConfig(name: string, env: Env): Loaded {
+  if (name === 'gateway') {
+    const config = loadGatewayConfig(env, subgraphs);
+    return { ...config, kafkaBrokers: config.kafka.brokers, databaseUrl: undefined, admin: undefined };
+  }
+  const config = loadSubgraphServiceConfig(descriptor(name), env);
+  return { ...config, kafkaBrokers: config.kafka.brokers };
+}
 
 /** Variables a service reads outside its config loader, with the file that reads them. */
 const readOutsideLoaders: Readonly<Record<string, string>> = { LOG_LEVEL: 'common/src/logger.ts' };
@@ -100,7 +108,7 @@ function hostEnvironment(svc: Service): Record<string, string> {
 }
 
 /** Calls the service's loader with exactly its compose environment; records the names it reads. */
-function load(name: AppService): { config: Loaded; read: ReadonlySet<string> } {
+function load(name: string): { config: Loaded; read: ReadonlySet<string> } {
   const read = new Set<string>();
   // DATA_DIR only matters when no key is configured (the loader would create a dev key pair there);
   // point it at an empty folder so that case shows up instead of writing into the repository.
@@ -114,7 +122,7 @@ function load(name: AppService): { config: Loaded; read: ReadonlySet<string> } {
       },
     },
   );
-  const config = loaders[name](env);
+  const config = loadConfig(name, env);
   expect(existsSync(devData), `${name} fell back to a generated dev key pair`).toBe(false);
   return { config, read };
 }
@@ -157,7 +165,7 @@ describe('compose file reader', () => {
 });
 
 describe('docker-compose.yml', () => {
-  it('has kafka, postgres, mongo, the four subgraphs and the gateway, with named data volumes', () => {
+  it('has kafka, postgres, mongo, the listed subgraphs and the gateway, with named data volumes', () => {
     for (const name of [...infraServices, ...appServices])
       expect(Object.keys(compose.services)).toContain(name);
     for (const [name, target] of [
@@ -210,7 +218,7 @@ describe('docker-compose.yml', () => {
     '%s: built from the Dockerfile, PORT, published port and /health healthcheck agree',
     (name) => {
       const svc = service(name);
-      const port = appPorts[name];
+      const port = appPort(name);
       expect(svc.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
       expect(svc.image).toBe(service('gateway').image);
       expect(svc.environment['PORT']).toBe(String(port));
@@ -220,21 +228,24 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it.each(appServices)('%s: runs its own main.ts, which @commerce/<name>/main also names', (name) => {
-    const svc = service(name);
-    const main = name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`;
-    expect(svc.command).toEqual(['node', '--import', 'tsx', main]);
-    expect(existsSync(join(root, main))).toBe(true);
-    // The image's default command (SERVICE=<name>) imports the package export instead.
-    const resolved = createRequire(join(root, 'package.json')).resolve(`@commerce/${name}/main`);
-    expect(relative(root, resolved)).toBe(main);
+  it('runs scripts/service.ts in the gateway and in one service per listed subgraph, and nowhere else', () => {
+    expect(existsSync(join(root, entryPoint))).toBe(true);
+    const running = Object.values(compose.services)
+      .filter((svc) => svc.command?.includes(entryPoint))
+      .map((svc) => svc.name);
+    expect(running.sort()).toEqual([...appServices].sort());
+  });
+
+  it.each(appServices)('%s: runs scripts/service.ts with its own name, a service it starts', (name) => {
+    expect(service(name).command).toEqual(['node', '--import', 'tsx', entryPoint, name]);
+    expect(serviceNames).toContain(name);
   });
 
   it.each(appServices)(
     '%s: its config loader accepts its environment and reads every variable set',
     (name) => {
       const { config, read } = load(name);
-      expect(config.port).toBe(appPorts[name]);
+      expect(config.port).toBe(appPort(name));
       expect(config.host).toBe('0.0.0.0');
       const unread = Object.keys(service(name).environment).filter(
         (variable) => !read.has(variable) && !(variable in readOutsideLoaders),
@@ -245,37 +256,47 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it.each(subgraphs)('%s: depends, healthy, on the servers its URLs name', (name) => {
+  it.each(subgraphNames)('%s: depends, healthy, on the servers its URLs name', (name) => {
     const svc = service(name);
     const { config } = load(name);
     const servers = [
-      ...(config.kafkaBrokers ?? []).map((broker) => broker.split(':')[0] ?? ''),
+      ...config.kafkaBrokers.map((broker) => broker.split(':')[0] ?? ''),
       parseServerUrl(config.databaseUrl ?? '').host,
     ];
     expect(servers).toContain('kafka');
-    expect(servers).toContain(name === 'users' || name === 'inventory' ? 'postgres' : 'mongo');
+    expect(servers).toContain(serverServices[descriptor(name).server]);
     for (const server of servers) {
       expect(svc.dependsOn[server], `${name} -> ${server}`).toBe('service_healthy');
       expect(service(server).healthcheck, `${server} has a healthcheck`).toBeDefined();
     }
   });
 
-  it('routes the gateway to the subgraph services, and starts it once they are healthy', () => {
+  it('routes the gateway to each listed subgraph service, and starts it once they are healthy', () => {
     const gateway = service('gateway');
-    const { subgraphUrls } = loadGatewayConfig(hostEnvironment(gateway));
-    for (const name of subgraphs) {
-      expect(subgraphUrls[name]).toBe(`http://${name}:${appPorts[name]}/graphql`);
+    const { subgraphUrls } = loadGatewayConfig(hostEnvironment(gateway), subgraphs);
+    expect(Object.keys(subgraphUrls).sort()).toEqual([...subgraphNames].sort());
+    for (const { name, port } of subgraphs) {
+      const url = `http://${name}:${port}/graphql`;
+      expect(gateway.environment[`${name.toUpperCase()}_URL`], `${name.toUpperCase()}_URL`).toBe(url);
+      expect(subgraphUrls[name]).toBe(url);
       expect(gateway.dependsOn[name]).toBe('service_healthy');
     }
   });
 
-  it('gives users and inventory their own PostgreSQL databases, created before they start', () => {
-    const users = parseServerUrl(load('users').config.databaseUrl ?? '');
-    const inventory = parseServerUrl(load('inventory').config.databaseUrl ?? '');
-    expect(users.database).not.toBe(inventory.database);
+  /** The names of the listed subgraphs whose data lives on that server (at least one). */
+  function subgraphsOn(server: SubgraphDescriptor['server']): string[] {
+    const names = subgraphs.filter((subgraph) => subgraph.server === server).map(({ name }) => name);
+    expect(names.length, `a subgraph uses the ${serverServices[server]} service`).toBeGreaterThan(0);
+    return names;
+  }
+
+  it('gives each PostgreSQL subgraph its own database there, created before it starts', () => {
+    const names = subgraphsOn('postgres');
+    const urls = names.map((name) => parseServerUrl(load(name).config.databaseUrl ?? ''));
+    expect(new Set(urls.map((url) => url.database)).size, 'one database each').toBe(names.length);
     const postgres = service('postgres').environment;
     const init = service('postgres-init');
-    for (const url of [users, inventory]) {
+    for (const url of urls) {
       expect(url).toMatchObject({ host: 'postgres', port: 5432 });
       expect(url.user).toBe(postgres['POSTGRES_USER']);
       expect(url.password).toBe(postgres['POSTGRES_PASSWORD']);
@@ -288,40 +309,48 @@ describe('docker-compose.yml', () => {
     });
     expect(init.dependsOn['postgres']).toBe('service_healthy');
     expect(init.restart).toBe('no');
-    for (const name of ['users', 'inventory'])
+    for (const name of names)
       expect(service(name).dependsOn['postgres-init']).toBe('service_completed_successfully');
   });
 
-  it('passes POSTGRES_PASSWORD from the shell to the server, the init job and both URLs', () => {
+  it('passes POSTGRES_PASSWORD from the shell to the server, the init job and every DATABASE_URL', () => {
+    const names = subgraphsOn('postgres');
     const custom = readComposeFile(composePath, { POSTGRES_PASSWORD: 's3cret' });
     const password = (name: string): string =>
       parseServerUrl(custom.services[name]?.environment['DATABASE_URL'] ?? '').password;
     expect(custom.services['postgres']?.environment['POSTGRES_PASSWORD']).toBe('s3cret');
     expect(custom.services['postgres-init']?.environment['PGPASSWORD']).toBe('s3cret');
-    expect([password('users'), password('inventory')]).toEqual(['s3cret', 's3cret']);
+    expect(names.map(password)).toEqual(names.map(() => 's3cret'));
   });
 
-  it('gives products and orders their own MongoDB databases', () => {
-    const products = parseServerUrl(load('products').config.databaseUrl ?? '');
-    const orders = parseServerUrl(load('orders').config.databaseUrl ?? '');
-    expect(products).toMatchObject({ host: 'mongo', port: 27017 });
-    expect(orders).toMatchObject({ host: 'mongo', port: 27017 });
-    expect(products.database).not.toBe(orders.database);
+  it('gives each MongoDB subgraph its own database there', () => {
+    const names = subgraphsOn('mongodb');
+    const urls = names.map((name) => parseServerUrl(load(name).config.databaseUrl ?? ''));
+    for (const url of urls) expect(url).toMatchObject({ host: 'mongo', port: 27017 });
+    expect(new Set(urls.map((url) => url.database)).size, 'one database each').toBe(names.length);
   });
 
-  it('shares one key pair: every service verifies what users signs; only users holds the private key', () => {
-    const users = load('users').config.jwt;
-    expect(users.privateKey).toContain('PRIVATE KEY');
-    const token = signAccessToken(
-      { userId: 'u1', email: 'a@example.com', role: 'CUSTOMER' },
-      users.privateKey ?? '',
-      users.accessTokenTtlSeconds,
-    );
+  const signers: readonly string[] = subgraphs
+    .filter((subgraph) => subgraph.signsTokens)
+    .map(({ name }) => name);
+
+  it('shares one key pair: every service verifies what a signing subgraph signs; only signers hold the private key', () => {
+    expect(signers.length, 'a listed subgraph signs tokens').toBeGreaterThan(0);
+    const publicKey = load(signers[0] ?? '').config.jwt.publicKey;
+    const tokens = signers.map((name) => {
+      const { jwt } = load(name).config;
+      expect(jwt.privateKey, `${name} signs tokens`).toContain('PRIVATE KEY');
+      return signAccessToken(
+        { userId: 'u1', email: 'a@example.com', role: 'CUSTOMER' },
+        jwt.privateKey ?? '',
+        jwt.accessTokenTtlSeconds,
+      );
+    });
     for (const name of appServices) {
       const { jwt } = load(name).config;
-      expect(jwt.publicKey, name).toBe(users.publicKey);
-      expect(verifyAccessToken(token, jwt.publicKey).userId).toBe('u1');
-      if (name !== 'users') {
+      expect(jwt.publicKey, name).toBe(publicKey);
+      for (const token of tokens) expect(verifyAccessToken(token, jwt.publicKey).userId).toBe('u1');
+      if (!signers.includes(name)) {
         expect(jwt.privateKey, `${name} has no private key`).toBeNull();
         expect(service(name).volumes.map((mount) => mount.source)).not.toContain('jwt-private');
       }
@@ -331,15 +360,21 @@ describe('docker-compose.yml', () => {
     expect(service('jwt-keys').restart).toBe('no');
   });
 
-  it('sets ADMIN_EMAIL and ADMIN_PASSWORD for users, overridable from the shell', () => {
-    const env = service('users').environment;
-    expect(env['ADMIN_EMAIL']).toMatch(/^[^@\s]+@[^@\s]+$/);
-    expect(env['ADMIN_PASSWORD']).not.toBe('');
-    const custom = readComposeFile(composePath, { ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'p' });
-    expect(custom.services['users']?.environment).toMatchObject({
-      ADMIN_EMAIL: 'root@example.org',
-      ADMIN_PASSWORD: 'p',
-    });
+  it('sets ADMIN_EMAIL and ADMIN_PASSWORD for the subgraph that signs tokens (it seeds the admin), overridable from the shell', () => {
+    expect(signers.length, 'a listed subgraph signs tokens').toBeGreaterThan(0);
+    for (const name of signers) {
+      const env = service(name).environment;
+      expect(env['ADMIN_EMAIL']).toMatch(/^[^@\s]+@[^@\s]+$/);
+      expect(env['ADMIN_PASSWORD']).not.toBe('');
+      expect(load(name).config.admin).toEqual({ email: env['ADMIN_EMAIL'], password: env['ADMIN_PASSWORD'] });
+      const custom = readComposeFile(composePath, { ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'p' });
+      expect(custom.services[name]?.environment).toMatchObject({
+        ADMIN_EMAIL: 'root@example.org',
+        ADMIN_PASSWORD: 'p',
+      });
+    }
+    for (const name of appServices.filter((candidate) => !signers.includes(candidate)))
+      expect(load(name).config.admin, `${name} seeds no admin`).toBeUndefined();
   });
 
   it('only ever depends on services that exist, with a healthcheck for service_healthy', () => {
@@ -382,7 +417,7 @@ describe('docker-compose.yml', () => {
     it('is the same for every app service but the port', () => {
       const script = healthcheckScript(service('gateway'));
       for (const name of appServices)
-        expect(healthcheckScript(service(name)).replace(`:${appPorts[name]}/`, ':4000/')).toBe(script);
+        expect(healthcheckScript(service(name)).replace(`:${appPort(name)}/`, ':4000/')).toBe(script);
     });
 
     it('exits 0 on 200, 1 on 503 and 1 when nothing listens', async () => {
@@ -430,6 +465,7 @@ describe('Dockerfile', () => {
   }
   const deps = stages.find((stage) => stage.name === 'deps');
   const runtime = stages.at(-1);
+  const cmd = runtime?.body.find(([keyword]) => keyword === 'CMD')?.[1] ?? '';
 
   it('has a deps stage on node:24-slim running npm ci, and a runtime stage on node:24-slim', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -439,11 +475,14 @@ describe('Dockerfile', () => {
     for (const manifest of [
       'package.json',
       'package-lock.json',
-      ...['common', 'gateway'].map((dir) => `${dir}/`),
+      ...['common', 'gateway', 'supergraph'].map((dir) => `${dir}/`),
     ])
       expect(deps?.body.some(([keyword, args]) => keyword === 'COPY' && args.includes(manifest))).toBe(true);
-    for (const name of subgraphs)
+    for (const name of subgraphNames)
       expect(deps?.body).toContainEqual(['COPY', `subgraphs/${name}/package.json subgraphs/${name}/`]);
+    // npm ci needs the manifest of every workspace the lockfile names.
+    for (const workspace of workspaces())
+      expect(deps?.body).toContainEqual(['COPY', `${workspace}/package.json ${workspace}/`]);
   });
 
   it('copies node_modules from deps and the sources the services run into the runtime stage', () => {
@@ -457,19 +496,49 @@ describe('Dockerfile', () => {
       'common',
       'gateway',
       'subgraphs',
+      'supergraph',
       'schema',
+      entryPoint,
     ])
       expect(copied, path).toContain(path);
+    // node_modules/@commerce/* link to the workspace folders: each must be in the image.
+    for (const workspace of workspaces())
+      expect(
+        ancestorsOrSelf(workspace).some((path) => copied.includes(path)),
+        workspace,
+      ).toBe(true);
   });
 
-  it('runs as the non-root node user, the default service from the SERVICE build arg', () => {
+  it('runs as the non-root node user, by default scripts/service.ts for the SERVICE build arg', () => {
     const users = runtime?.body.filter(([keyword]) => keyword === 'USER').map(([, args]) => args);
     expect(users?.at(-1)).toBe('node');
     expect(runtime?.body).toContainEqual(['ARG', 'SERVICE=gateway']);
-    const cmd = runtime?.body.find(([keyword]) => keyword === 'CMD')?.[1] ?? '';
-    expect(JSON.parse(cmd)).toEqual(expect.arrayContaining(['node', '--import', 'tsx']));
-    expect(cmd).toContain('process.env.SERVICE');
+    expect(
+      runtime?.body.some(
+        ([keyword, args]) => keyword === 'ENV' && /(^|\s)SERVICE=\$\{SERVICE\}(\s|$)/.test(args),
+      ),
+    ).toBe(true);
+    // Exec form, so node is PID 1; with no argument, service.ts takes its name from SERVICE.
+    expect(JSON.parse(cmd)).toEqual(['node', '--import', 'tsx', entryPoint]);
   });
+
+  it('starts, with its default command, the service SERVICE names', async () => {
+    const [program, ...args] = JSON.parse(cmd) as string[];
+    expect(program).toBe('node');
+    const outcome = await run(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, SERVICE: 'no-such-service', LOG_LEVEL: 'info' },
+      timeout: 60_000,
+    }).then(
+      () => ({ code: 0, output: '' }),
+      (error: unknown) => {
+        const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
+        return { code: code ?? -1, output: `${stdout ?? ''}${stderr ?? ''}` };
+      },
+    );
+    expect(outcome.code).toBe(1);
+    expect(outcome.output).toMatch(/Unknown service \\?"no-such-service\\?"/);
+  }, 90_000);
 
   it('bakes in no secrets', () => {
     for (const [keyword, args] of instructions) {
@@ -494,18 +563,45 @@ describe('.dockerignore', () => {
   });
 
   it('keeps what the image copies', () => {
+    // Every source of a COPY from the build context, and the paths the runtime needs.
+    const copied = dockerfileInstructions()
+      .filter(([keyword, args]) => keyword === 'COPY' && !args.startsWith('--from='))
+      .flatMap(([, args]) => args.split(/\s+/).slice(0, -1));
     const needed = [
+      ...copied,
       'package.json',
       'package-lock.json',
       'tsconfig.json',
       'common',
       'gateway',
       'subgraphs',
+      'supergraph',
       'schema',
+      entryPoint,
     ];
     for (const pattern of patterns) {
       expect(isAbsolute(pattern)).toBe(false);
-      expect(needed, pattern).not.toContain(pattern.replace(/\/$/, ''));
+      // Ignoring a folder ignores what is in it.
+      for (const path of needed)
+        expect(ancestorsOrSelf(path), `${pattern} ignores ${path}`).not.toContain(pattern.replace(/\/$/, ''));
     }
   });
 });
+
+/** The workspaces of the root package.json (e.g. `subgraphs/users`). */
+function workspaces(): string[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces?: unknown };
+  const list = manifest.workspaces;
+  if (!Array.isArray(list) || !list.every((item): item is string => typeof item === 'string'))
+    throw new Error('package.json: workspaces is not a list of folders');
+  expect(list.length).toBeGreaterThan(0);
+  return list;
+}
+
+/** `a/b/c` -> ['a/b/c', 'a/b', 'a']. */
+function ancestorsOrSelf(path: string): string[] {
+  const paths: string[] = [];
+  for (let current = path.replace(/\/$/, ''); current !== '.' && current !== ''; current = dirname(current))
+    paths.push(current);
+  return paths;
+}

@@ -10,12 +10,13 @@ import {
   type Topics,
 } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
-import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
+import type { OpenedSubgraph } from '@commerce/common/server';
+import { inventorySubgraph } from '@commerce/inventory';
+import { listDeadLetters } from '@commerce/supergraph';
 import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDeadLetters } from '../../scripts/dead-letters.js';
 import { createPostgresDatabase, kafkaBrokers, type TestDatabase } from '../harness/servers.js';
+import { sqlClient, type SqlClient } from '../harness/sql.js';
 import { waitFor } from '../harness/wait.js';
 import { deleteTopics, groupProgress, topicPrefix, waitForCaughtUp } from './kafka-probe.js';
 import { WrappingBus } from './wrapping-bus.js';
@@ -25,13 +26,15 @@ const prefix = topicPrefix('faults-crash');
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const origin = () => ({ source: 'faults-test', correlationId: randomUUID() });
 let database: TestDatabase;
-let dataSource: DataSource;
+let storage: OpenedSubgraph;
+let db: SqlClient;
 let kafka: Kafka;
 let bus: KafkaEventBus;
 
 beforeAll(async () => {
   database = await createPostgresDatabase('faults_crash');
-  dataSource = await createInventoryDataSource(database.url).initialize();
+  storage = await inventorySubgraph.open({ mode: 'servers', url: database.url });
+  db = sqlClient(database.url);
   kafka = createKafkaClient('faults-crash', kafkaBrokers(), logger);
   bus = new KafkaEventBus(kafka, { topicPrefix: prefix, logger });
   await bus.ensureTopics();
@@ -39,13 +42,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bus?.close();
-  await dataSource?.destroy();
+  await db?.close();
+  await storage?.close();
   await deleteTopics(kafka, prefix);
   await database?.drop();
 });
 
 async function stockOf(productId: string): Promise<{ available: number; reserved: number } | undefined> {
-  const [row] = await dataSource.query<{ available: number; reserved: number }[]>(
+  const [row] = await db.query<{ available: number; reserved: number }>(
     'SELECT available, reserved FROM inventory_item WHERE product_id = $1',
     [productId],
   );
@@ -134,7 +138,7 @@ describe('a consumer that dies between its database commit and its offset commit
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 900,
     };
-    const inventory = await startInventorySubgraph({ dataSource, bus: watching, jwt, logger });
+    const inventory = await storage.start({ bus: watching, jwt, logger });
     try {
       const next = orderPlaced(productId, 1);
       await bus.publish('order.placed', next.payload.orderId, next);
@@ -143,7 +147,7 @@ describe('a consumer that dies between its database commit and its offset commit
       expect(delivered).toContain(fatal.metadata.eventId);
       expect(delivered).toContain(next.metadata.eventId);
       expect(await stockOf(productId)).toEqual({ available: 15, reserved: 5 });
-      const marks = await dataSource.query<unknown[]>('SELECT 1 FROM processed_event WHERE event_id = $1', [
+      const marks = await db.query<unknown>('SELECT 1 FROM processed_event WHERE event_id = $1', [
         fatal.metadata.eventId,
       ]);
       expect(marks).toHaveLength(1);

@@ -6,14 +6,14 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { createKafkaClient, KafkaEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
-import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
+import { inventorySubgraph } from '@commerce/inventory';
 import { WrappingBus } from './wrapping-bus.js';
 
 const env = process.env;
 const crashAfter = env['CRASH_AFTER_EVENT_ID'] ?? '';
 const logger = createLogger('crashing-inventory');
 
-const dataSource = await createInventoryDataSource(env['DATABASE_URL'] ?? '').initialize();
+const storage = await inventorySubgraph.open({ mode: 'servers', url: env['DATABASE_URL'] ?? '' });
 const bus = new KafkaEventBus(
   createKafkaClient('crashing-inventory', (env['KAFKA_BROKERS'] ?? '').split(','), logger),
   { topicPrefix: env['KAFKA_TOPIC_PREFIX'] ?? '', logger },
@@ -30,5 +30,5 @@ const crashing = new WrappingBus(bus, async (event) => {
   process.kill(process.pid, 'SIGKILL');
   await new Promise(() => undefined);
 });
-await startInventorySubgraph({ dataSource, bus: crashing, jwt, logger });
+await storage.start({ bus: crashing, jwt, logger });
 process.stdout.write('ready\n');

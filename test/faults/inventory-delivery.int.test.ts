@@ -9,13 +9,13 @@ import {
   type Topics,
 } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
-import type { RunningSubgraph } from '@commerce/common/server';
-import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
+import type { OpenedSubgraph, RunningSubgraph } from '@commerce/common/server';
+import { inventorySubgraph } from '@commerce/inventory';
+import { listDeadLetters } from '@commerce/supergraph';
 import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDeadLetters } from '../../scripts/dead-letters.js';
 import { createPostgresDatabase, kafkaBrokers, type TestDatabase } from '../harness/servers.js';
+import { sqlClient, type SqlClient } from '../harness/sql.js';
 import { waitFor } from '../harness/wait.js';
 import { deleteTopics, topicPrefix, waitForCaughtUp } from './kafka-probe.js';
 
@@ -30,7 +30,8 @@ let database: TestDatabase;
 let kafka: Kafka;
 let jwt: JwtConfig;
 let adminToken: string;
-const dataSources: DataSource[] = [];
+const storages: OpenedSubgraph[] = [];
+let db: SqlClient;
 const buses: KafkaEventBus[] = [];
 const instances: RunningSubgraph[] = [];
 const stockUpdated: Envelope<Topics['stock.updated']>[] = [];
@@ -63,25 +64,26 @@ beforeAll(async () => {
     { fromBeginning: true },
   );
   for (let i = 0; i < 2; i += 1) {
-    const dataSource = await createInventoryDataSource(database.url).initialize();
-    dataSources.push(dataSource);
-    instances.push(await startInventorySubgraph({ dataSource, bus: newBus(), jwt, logger }));
+    const storage = await inventorySubgraph.open({ mode: 'servers', url: database.url });
+    storages.push(storage);
+    instances.push(await storage.start({ bus: newBus(), jwt, logger }));
   }
 }, 120_000);
 
 afterAll(async () => {
   for (const instance of instances) await instance.close();
   for (const bus of buses) await bus.close();
-  for (const dataSource of dataSources) await dataSource.destroy();
+  for (const storage of storages) await storage.close();
+  await db?.close();
   await deleteTopics(kafka, prefix);
   await database?.drop();
 }, 120_000);
 
 const bus = (): KafkaEventBus => buses[0]!;
-const db = (): DataSource => dataSources[0]!;
 
 async function sql<T>(query: string, parameters: unknown[] = []): Promise<T[]> {
-  return db().query<T[]>(query, parameters);
+  db ??= sqlClient(database.url);
+  return db.query<T>(query, parameters);
 }
 
 async function stockOf(productId: string): Promise<{ available: number; reserved: number } | undefined> {

@@ -1,36 +1,36 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import {
-  createKafkaClient,
-  InMemoryEventBus,
-  KafkaEventBus,
-  type EventBus,
-  type Topics,
-} from '@commerce/common/events';
+import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
-import type { RunningSubgraph } from '@commerce/common/server';
-import { startGateway, subgraphNames, type RunningGateway, type SubgraphName } from '@commerce/gateway';
-import { createInventoryDataSource, startInventorySubgraph } from '@commerce/inventory';
-import { ensureOrdersIndexes, startOrdersSubgraph } from '@commerce/orders';
-import { ensureProductsIndexes, startProductsSubgraph } from '@commerce/products';
-import { createUsersDataSource, startUsersSubgraph } from '@commerce/users';
-import { MongoClient } from 'mongodb';
-import { openEmbeddedStorage } from '../../scripts/embedded/storage.js';
-import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
-import { createMongoDatabase, createPostgresDatabase, kafkaBrokers, uniqueName } from './servers.js';
+import type { AdminAccount } from '@commerce/common/server';
+import { startGateway, type RunningGateway } from '@commerce/gateway';
+import {
+  Closers,
+  forEachSubgraph,
+  mapSubgraphs,
+  openEmbeddedStorage,
+  openServerStorage,
+  startSubgraphs,
+  supergraphSdl,
+  type OpenedSubgraphs,
+  type RunningSubgraphs,
+  type SubgraphName,
+} from '@commerce/supergraph';
+import type { Kafka } from 'kafkajs';
+import { startCountingProxy } from './counting-proxy.js';
+import { createTestKafkaBus } from './kafka.js';
+import { createMongoDatabase, createPostgresDatabase, uniqueName } from './servers.js';
 import { waitFor } from './wait.js';
-
-const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 
 export interface SupergraphOptions {
   /** Default: the project logger named "e2e" (silent under vitest unless LOG_LEVEL is set). */
   readonly logger?: Logger;
   /** Seeded ADMIN account; default admin@example.com with a strong password. */
-  readonly admin?: { readonly email: string; readonly password: string };
+  readonly admin?: AdminAccount;
   /**
    * Gateway instances to start (default 1), each with its own subscription service and consumer
    * group `gateway-<instanceId>`, all in front of the same subgraphs.
@@ -51,14 +51,14 @@ export interface SubgraphRequestCounter {
   reset(): void;
 }
 
-/** The whole supergraph on port 0: four subgraphs on the real servers, Kafka, and the gateway. */
+/** The whole supergraph on port 0: every listed subgraph, the event bus, and the gateway. */
 export interface Supergraph {
   /** The first gateway's URL (HTTP POST, and WebSocket for subscriptions). */
   readonly gatewayUrl: string;
   /** Every gateway instance (`gatewayInstances`); `gateways[0].url === gatewayUrl`. */
   readonly gateways: readonly RunningGateway[];
-  readonly admin: { readonly email: string; readonly password: string };
-  readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
+  readonly admin: AdminAccount;
+  readonly subgraphs: RunningSubgraphs;
   /** Kafka, or the in-process bus with `storage: 'embedded'`. */
   readonly bus: EventBus<Topics>;
   readonly requests: SubgraphRequestCounter;
@@ -69,9 +69,9 @@ export interface Supergraph {
 }
 
 /**
- * Starts the supergraph in the test process against the real PostgreSQL, FerretDB and Kafka:
- * a fresh database per subgraph, a unique topic prefix (so runs never see each other's events),
- * a fresh RSA key pair and a seeded admin.
+ * Starts the supergraph of the list (supergraph/src/subgraphs.ts) in the test process. On the
+ * servers: a fresh database per subgraph, a unique topic prefix (so runs never see each other's
+ * events), a fresh RSA key pair and a seeded admin.
  */
 export async function startSupergraph(options: SupergraphOptions = {}): Promise<Supergraph> {
   const logger = options.logger ?? createLogger('e2e');
@@ -79,157 +79,76 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     email: 'admin@example.com',
     password: `Adm1n-${randomBytes(12).toString('base64url')}`,
   };
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const close = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse())
-      await cleanup().catch((error: unknown) => errors.push(error));
-    if (errors.length > 0) throw new AggregateError(errors, 'Supergraph did not close cleanly');
-  };
-  try {
-    const keys = generateKeyPair();
-    const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 86_400 };
-    const verifyOnly: JwtConfig = { ...jwt, privateKey: null };
-
+  const keys = generateKeyPair();
+  const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 86_400 };
+  const closers = new Closers();
+  return closers.undoOnFailure('The supergraph', async () => {
+    let bus: EventBus<Topics>;
+    let kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
+    let opened: OpenedSubgraphs;
     if (options.storage === 'embedded') {
-      return await startEmbedded(
-        { logger, admin, jwt, keys, gatewayInstances: options.gatewayInstances },
-        close,
-        cleanups,
-      );
+      const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
+      closers.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
+      opened = await openEmbeddedStorage(dataDir, closers);
+      bus = new InMemoryEventBus();
+      closers.push(() => bus.close());
+    } else {
+      const testBus = await createTestKafkaBus('e2e', logger, options.kafkaBrokers);
+      closers.push(() => testBus.close());
+      bus = testBus.bus;
+      kafka = { client: testBus.kafka, topicPrefix: testBus.topicPrefix };
+      opened = await openServerStorage(async (subgraph) => {
+        const database =
+          subgraph.server === 'postgres'
+            ? await createPostgresDatabase(`e2e_${subgraph.name}`)
+            : await createMongoDatabase(`e2e_${subgraph.name}`);
+        closers.push(() => database.drop());
+        return database.url;
+      }, closers);
     }
-
-    const topicPrefix = `${uniqueName('e2e')}.`;
-    const brokers = options.kafkaBrokers ? [...options.kafkaBrokers] : kafkaBrokers();
-    const kafka = createKafkaClient(topicPrefix, brokers, logger);
-    const bus = new KafkaEventBus(kafka, { topicPrefix, logger });
-    cleanups.push(() => deleteTopics(kafka, topicPrefix));
-    cleanups.push(() => bus.close());
-    await bus.ensureTopics();
-
-    const [usersDb, inventoryDb, productsDb, ordersDb] = await Promise.all([
-      createPostgresDatabase('e2e_users'),
-      createPostgresDatabase('e2e_inventory'),
-      createMongoDatabase('e2e_products'),
-      createMongoDatabase('e2e_orders'),
-    ]);
-    cleanups.push(() =>
-      Promise.all([usersDb.drop(), inventoryDb.drop(), productsDb.drop(), ordersDb.drop()]),
-    );
-
-    const usersDataSource = createUsersDataSource(usersDb.url);
-    const inventoryDataSource = createInventoryDataSource(inventoryDb.url);
-    const productsClient = new MongoClient(productsDb.url);
-    const ordersClient = new MongoClient(ordersDb.url);
-    cleanups.push(() => productsClient.close());
-    cleanups.push(() => ordersClient.close());
-    cleanups.push(() => (usersDataSource.isInitialized ? usersDataSource.destroy() : Promise.resolve()));
-    cleanups.push(() =>
-      inventoryDataSource.isInitialized ? inventoryDataSource.destroy() : Promise.resolve(),
-    );
-    await Promise.all([
-      usersDataSource.initialize(),
-      inventoryDataSource.initialize(),
-      productsClient.connect(),
-      ordersClient.connect(),
-    ]);
-    const productsDbHandle = productsClient.db(productsDb.dbName);
-    const ordersDbHandle = ordersClient.db(ordersDb.dbName);
-    await Promise.all([ensureProductsIndexes(productsDbHandle), ensureOrdersIndexes(ordersDbHandle)]);
-
-    const common = { bus, logger, port: 0 };
-    const started = await Promise.all([
-      startUsersSubgraph({ ...common, jwt, dataSource: usersDataSource, admin }),
-      startProductsSubgraph({ ...common, jwt: verifyOnly, db: productsDbHandle }),
-      startInventorySubgraph({ ...common, jwt: verifyOnly, dataSource: inventoryDataSource }),
-      startOrdersSubgraph({ ...common, jwt: verifyOnly, db: ordersDbHandle }),
-    ]);
-    const [users, products, inventory, orders] = started;
-    for (const subgraph of started) cleanups.push(() => subgraph.close());
-    const subgraphs = { users, products, inventory, orders };
-
+    const subgraphs = await startSubgraphs(opened, { bus, jwt, logger, admin, ports: 'free' }, closers);
     const front = await startFront(
       { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances },
-      cleanups,
+      closers,
     );
-    await Promise.all(
-      front.gateways.map((gateway) => waitForSubscriptionConsumers(kafka, topicPrefix, gateway)),
-    );
-    return { ...front, admin, subgraphs, bus, close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
-}
-
-/** The embedded variant of startSupergraph (its steps after the keys), on a temporary data folder. */
-async function startEmbedded(
-  settings: {
-    readonly logger: Logger;
-    readonly admin: { readonly email: string; readonly password: string };
-    readonly jwt: JwtConfig;
-    readonly keys: { readonly publicKey: string; readonly privateKey: string };
-    readonly gatewayInstances: number | undefined;
-  },
-  close: () => Promise<void>,
-  cleanups: (() => Promise<unknown>)[],
-): Promise<Supergraph> {
-  const { logger, admin, jwt, keys } = settings;
-  const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
-  cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
-  const storage = await openEmbeddedStorage(dataDir);
-  cleanups.push(() => storage.close());
-  const bus = new InMemoryEventBus();
-  cleanups.push(() => bus.close());
-
-  const common = { bus, logger, port: 0 };
-  const verifyOnly: JwtConfig = { ...jwt, privateKey: null };
-  const started = await Promise.all([
-    startUsersSubgraph({ ...common, jwt, dataSource: storage.users, admin }),
-    startProductsSubgraph({ ...common, jwt: verifyOnly, documents: storage.products }),
-    startInventorySubgraph({ ...common, jwt: verifyOnly, dataSource: storage.inventory }),
-    startOrdersSubgraph({ ...common, jwt: verifyOnly, documents: storage.orders }),
-  ]);
-  const [users, products, inventory, orders] = started;
-  for (const subgraph of started) cleanups.push(() => subgraph.close());
-  const subgraphs = { users, products, inventory, orders };
-
-  const front = await startFront(
-    { subgraphs, bus, keys, logger, gatewayInstances: settings.gatewayInstances },
-    cleanups,
-  );
-  return { ...front, admin, subgraphs, bus, close };
+    if (kafka) {
+      const { client, topicPrefix } = kafka;
+      await Promise.all(
+        front.gateways.map((gateway) => waitForSubscriptionConsumers(client, topicPrefix, gateway)),
+      );
+    }
+    return { ...front, admin, subgraphs, bus, close: () => closers.closeAll('The supergraph') };
+  });
 }
 
 /** The counting proxies in front of the subgraphs and the gateway instances behind one supergraph. */
 async function startFront(
   settings: {
-    readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
+    readonly subgraphs: RunningSubgraphs;
     readonly bus: EventBus<Topics>;
     readonly keys: { readonly publicKey: string; readonly privateKey: string };
     readonly logger: Logger;
     readonly gatewayInstances: number | undefined;
   },
-  cleanups: (() => Promise<unknown>)[],
+  closers: Closers,
 ): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
   const { subgraphs, bus, keys, logger } = settings;
-  const proxies = {} as Record<SubgraphName, CountingProxy>;
-  for (const name of subgraphNames) {
+  const proxies = await forEachSubgraph(async ({ name }) => {
     const proxy = await startCountingProxy(subgraphs[name].url);
-    cleanups.push(() => proxy.close());
-    proxies[name] = proxy;
-  }
+    closers.push(() => proxy.close());
+    return proxy;
+  });
   const gateways: RunningGateway[] = [];
   for (let i = 0; i < (settings.gatewayInstances ?? 1); i += 1) {
     const gateway = await startGateway({
-      supergraphSdl,
-      subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, proxies[name].url])),
+      supergraphSdl: supergraphSdl(),
+      subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])),
       jwtPublicKey: keys.publicKey,
       logger,
       port: 0,
       subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
     });
-    cleanups.push(() => gateway.close());
+    closers.push(() => gateway.close());
     gateways.push(gateway);
   }
   const [first] = gateways;
@@ -239,13 +158,8 @@ async function startFront(
     gateways,
     signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
     requests: {
-      counts: () => ({
-        users: proxies.users.count(),
-        products: proxies.products.count(),
-        inventory: proxies.inventory.count(),
-        orders: proxies.orders.count(),
-      }),
-      reset: () => subgraphNames.forEach((name) => proxies[name].reset()),
+      counts: () => mapSubgraphs(proxies, (proxy) => proxy.count()),
+      reset: () => Object.values(proxies).forEach((proxy) => proxy.reset()),
     },
   };
 }
@@ -256,7 +170,7 @@ async function startFront(
  * the gateway's subscribers. (KafkaEventBus names a group `<prefix><group>.<topic>`.)
  */
 async function waitForSubscriptionConsumers(
-  kafka: ReturnType<typeof createKafkaClient>,
+  kafka: Kafka,
   topicPrefix: string,
   gateway: RunningGateway,
 ): Promise<void> {
@@ -273,18 +187,6 @@ async function waitForSubscriptionConsumers(
       },
       { timeoutMs: 30_000, intervalMs: 50, message: `the consumer groups of gateway ${service.instanceId}` },
     );
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Best effort: a broker that refuses deletion leaves prefixed topics behind, nothing more. */
-async function deleteTopics(kafka: ReturnType<typeof createKafkaClient>, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
   } finally {
     await admin.disconnect();
   }

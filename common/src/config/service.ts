@@ -1,13 +1,6 @@
-import {
-  ConfigError,
-  readInt,
-  readJwtConfig,
-  readKafkaConfig,
-  readString,
-  type Env,
-  type JwtConfig,
-  type KafkaConfig,
-} from './index.js';
+import { ConfigError, readInt, readString, type Env } from './env.js';
+import { readJwtConfig, type JwtConfig } from './jwt.js';
+import { readKafkaConfig, type KafkaConfig } from './kafka.js';
 
 /** What every subgraph process reads: where it listens, its broker and its JWT keys. */
 export interface ServiceConfig {

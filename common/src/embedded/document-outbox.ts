@@ -44,4 +44,9 @@ export class DocumentOutboxSource implements OutboxSource {
     }
     return records.length;
   }
+
+  pendingCount(): Promise<number> {
+    const pending = this.collection.find((document) => (document.pendingEvents?.length ?? 0) > 0);
+    return Promise.resolve(pending.reduce((sum, document) => sum + (document.pendingEvents?.length ?? 0), 0));
+  }
 }

@@ -46,4 +46,10 @@ export class EmbeddedSqlOutboxSource implements OutboxSource {
     }
     return rows.length;
   }
+
+  async pendingCount(): Promise<number> {
+    return exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(OutboxEventEntity).count({ where: { sentAt: IsNull() } }),
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
-import { KeyedMutex } from '../mongo/document-lock.js';
+import { KeyedMutex } from '../keyed-mutex.js';
 import { writeFileAtomic } from './files.js';
 
 export interface EmbeddedSqlOptions {

@@ -6,6 +6,8 @@ export interface Delivery {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** The message's key: the aggregate id. */
+  readonly key: string;
   /** 1 on the first try, then 2, 3, ... while a retriable error repeats. */
   readonly attempt: number;
 }
@@ -37,5 +39,4 @@ export interface EventBus<M extends Record<string, unknown> = Topics> {
   close(): Promise<void>;
 }
 
-export type ProjectEventBus = EventBus<Topics>;
 export type { TopicName };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { causedBy, createEnvelope, decodeEnvelope, InvalidEventError, parseEnvelope } from './envelope.js';
+import { createEnvelope, decodeEnvelope, InvalidEventError, parseEnvelope } from './envelope.js';
+import { causedBy } from './origin.js';
 
 const origin = { source: 'products', correlationId: randomUUID() };
 const payload = {

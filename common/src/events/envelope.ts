@@ -56,11 +56,6 @@ export function createEnvelope<T extends TopicName>(
   return parseEnvelope(topic, { metadata, payload });
 }
 
-/** The origin for events published while handling `cause`: same correlation, caused by it. */
-export function causedBy(cause: Envelope<unknown>, source: string): EventOrigin {
-  return { source, correlationId: cause.metadata.correlationId, causationId: cause.metadata.eventId };
-}
-
 /** Validates an unknown value (a decoded message, a stored outbox row) as an envelope of `topic`. */
 export function parseEnvelope<T extends TopicName>(topic: T, value: unknown): Envelope<Topics[T]> {
   const schema = z.object({ metadata: metadataSchema, payload: topicSchemas[topic] });

@@ -5,3 +5,6 @@ export * from './delivery.js';
 export * from './memory-bus.js';
 export * from './kafka-bus.js';
 export * from './outbox-relay.js';
+export * from './origin.js';
+export * from './outgoing.js';
+export * from './consumers.js';

@@ -162,7 +162,13 @@ export class KafkaEventBus implements EventBus<Topics> {
         const outcome = await deliverWithRetry(
           async (attempt) => {
             const event = decodeEnvelope(topic, message.value);
-            await handle(event, { topic, partition, offset: message.offset, attempt });
+            await handle(event, {
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? '',
+              attempt,
+            });
           },
           this.retry,
           sleepAndHeartbeat,

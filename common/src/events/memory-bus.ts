@@ -117,7 +117,13 @@ export class InMemoryEventBus implements EventBus<Topics> {
     const outcome = await deliverWithRetry(async (attempt) => {
       if (!isTopicName(topic)) throw new Error(`Unknown topic ${topic}`);
       const event = decodeEnvelope(topic, message.value);
-      await consumer.handle(event, { topic, partition: 0, offset: String(offset), attempt });
+      await consumer.handle(event, {
+        topic,
+        partition: 0,
+        offset: String(offset),
+        key: message.key,
+        attempt,
+      });
     }, this.retry);
     if (outcome.kind === 'dead-letter') {
       this.append(deadLetterTopic(topic), {

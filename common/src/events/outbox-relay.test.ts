@@ -31,6 +31,10 @@ class MemoryOutbox implements OutboxSource {
     return this.rows.filter((row) => !row.sent).length;
   }
 
+  pendingCount(): Promise<number> {
+    return Promise.resolve(this.unsent());
+  }
+
   async claim(limit: number, publish: PublishRecords): Promise<number> {
     if (this.busy) return 0;
     this.busy = true;

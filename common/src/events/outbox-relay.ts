@@ -31,6 +31,8 @@ export type PublishRecords = (
  */
 export interface OutboxSource {
   claim(limit: number, publish: PublishRecords): Promise<number>;
+  /** How many stored events are not yet published. */
+  pendingCount(): Promise<number>;
   /** Gives up a claim that outlives `claim` (a lease), so that another relay takes over at once. */
   release?(): Promise<void>;
 }
@@ -81,6 +83,11 @@ export class OutboxRelay {
   /** `degraded` from a failed publish until the next successful pass: the broker is unreachable. */
   get health(): RelayHealth {
     return this.failures > 0 ? 'degraded' : 'ok';
+  }
+
+  /** How many stored events are not yet published. */
+  pendingCount(): Promise<number> {
+    return this.source.pendingCount();
   }
 
   start(): void {

@@ -1,34 +1,14 @@
+import { KeyedMutex } from '../keyed-mutex.js';
+
 /**
- * Runs async work one at a time per key, in call order.
- *
- * Why: FerretDB v1 (SQLite backend) applies an update by reading the document, changing it and
- * writing it back whole, without isolation. Two concurrent writes to one document can both "match"
- * a conditional filter, and the last one silently erases the other (a status change, a pending event).
- * Serializing every write to a document in this process restores what MongoDB guarantees for a
- * single-document write, as long as one process writes a database (true of each subgraph here).
+ * Why a lock per document: FerretDB v1 (SQLite backend) applies an update by reading the document,
+ * changing it and writing it back whole, without isolation. Two concurrent writes to one document can
+ * both "match" a conditional filter, and the last one silently erases the other (a status change, a
+ * pending event). Serializing every write to a document in this process restores what MongoDB
+ * guarantees for a single-document write, as long as one process writes a database (true of each
+ * subgraph here). One lock space per process, so that every store and relay writing a document of a
+ * database shares it.
  */
-export class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release = (): void => undefined;
-    const done = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => done);
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
-/** One lock space per process, so that every store and relay writing a document of a database shares it. */
 const documentLocks = new KeyedMutex();
 
 /** Runs `work` while holding the write lock of one document of a collection (any Collection). */

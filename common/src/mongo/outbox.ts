@@ -72,6 +72,13 @@ export class MongoOutboxSource implements OutboxSource {
     return this.lease.release();
   }
 
+  async pendingCount(): Promise<number> {
+    const docs = await this.collection
+      .find({ 'pendingEvents.0': { $exists: true } }, { projection: { pendingEvents: 1 } })
+      .toArray();
+    return docs.reduce((sum, doc) => sum + (doc.pendingEvents?.length ?? 0), 0);
+  }
+
   /** Pending events, in write order per document (without taking the lease). */
   async pending(limit: number): Promise<readonly OutboxRecord[]> {
     const docs = await this.collection

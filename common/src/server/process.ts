@@ -6,7 +6,8 @@ export type Closer = () => Promise<unknown>;
 /**
  * Runs a service process: `start` opens what the service needs and returns how to close each
  * thing, in the order it was opened. On SIGTERM or SIGINT they are closed last-opened first and
- * the process exits 0 (1 when closing fails). A failed start exits 1 with the reason logged.
+ * the process exits 0 (1 when closing something fails; the others are still closed). A failed
+ * start exits 1 with the reason logged.
  */
 export function runService(logger: Logger, start: () => Promise<readonly Closer[]>): void {
   start().then(
@@ -34,6 +35,10 @@ export function runService(logger: Logger, start: () => Promise<readonly Closer[
   );
 }
 
+/** Closes every closer, last-opened first, even after one fails; then throws the failures together. */
 async function closeInReverse(closers: readonly Closer[]): Promise<void> {
-  for (const close of [...closers].reverse()) await close();
+  const errors: unknown[] = [];
+  for (const close of [...closers].reverse()) await close().catch((error: unknown) => errors.push(error));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, 'Several closers failed');
 }

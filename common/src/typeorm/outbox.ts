@@ -98,6 +98,13 @@ export class TypeormOutboxSource implements OutboxSource {
       await runner.release();
     }
   }
+
+  async pendingCount(): Promise<number> {
+    const [row] = await this.dataSource.query<{ pending: string }[]>(
+      'SELECT count(*) AS pending FROM outbox_event WHERE sent_at IS NULL',
+    );
+    return Number(row?.pending ?? 0);
+  }
 }
 
 /**

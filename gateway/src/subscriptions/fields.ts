@@ -17,21 +17,17 @@ export type SubscriptionField = keyof typeof subscriptionFields;
 
 export const subscriptionFieldNames = Object.keys(subscriptionFields) as SubscriptionField[];
 
-/** The topics the gateway consumes, one per field. */
-export const subscriptionTopics: readonly TopicName[] = subscriptionFieldNames.map(
-  (field) => subscriptionFields[field].topic,
-);
+/** The topic feeding a field. */
+export type FieldTopic<F extends SubscriptionField> = (typeof subscriptionFields)[F]['topic'];
 
 export function isSubscriptionField(name: string): name is SubscriptionField {
   return Object.hasOwn(subscriptionFields, name);
 }
 
-/** One consumed event, tagged with the field it feeds. */
-export type FieldEvent =
-  | { readonly field: 'stockUpdated'; readonly event: Envelope<Topics['stock.updated']> }
-  | { readonly field: 'orderPlaced'; readonly event: Envelope<Topics['order.placed']> }
-  | { readonly field: 'orderStatusChanged'; readonly event: Envelope<Topics['order.status_changed']> }
-  | { readonly field: 'lowStockAlert'; readonly event: Envelope<Topics['inventory.low_stock']> };
+/** One consumed event, tagged with the field it feeds (any field, or those given). */
+export type FieldEvent<F extends SubscriptionField = SubscriptionField> = {
+  [P in F]: { readonly field: P; readonly event: Envelope<Topics[FieldTopic<P>]> };
+}[F];
 
 /** Whether a viewer may open a subscription on `field`; the close code follows from the answer. */
 export type AccessDecision = 'allowed' | 'unauthenticated' | 'forbidden';

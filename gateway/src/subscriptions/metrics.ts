@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The subscription service's Prometheus metrics, in a registry of its own gateway (never the global one). */
@@ -63,19 +62,4 @@ export class SubscriptionMetrics {
       registers,
     });
   }
-}
-
-/** GET /metrics for a registry: Prometheus text format. */
-export function metricsRoute(
-  registry: Registry,
-): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  return async (request, response) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    const body = await registry.metrics();
-    response.writeHead(200, { 'content-type': registry.contentType });
-    response.end(request.method === 'HEAD' ? undefined : body);
-  };
 }

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/auth';
-import { createEnvelope, InMemoryEventBus } from '@commerce/common/events';
+import {
+  createEnvelope,
+  InMemoryEventBus,
+  type EventBus,
+  type SubscribeOptions,
+  type TopicName,
+  type Topics,
+} from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { closeServer, listen } from '@commerce/common/server';
 import { CloseCode } from 'graphql-ws';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe, type LiveSubscription } from '../../../test/client/subscriptions.js';
 import {
@@ -15,6 +24,8 @@ import {
 } from '../../../test/e2e/subscription-operations.js';
 import { waitFor } from '../../../test/harness/wait.js';
 import { startGateway, type RunningGateway } from '../gateway.js';
+import { subscriptionFields } from './fields.js';
+import { startSubscriptionService } from './service.js';
 
 const supergraphSdl = readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
 
@@ -215,5 +226,64 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
     expect(text).toMatch(/gateway_subscription_events_delivered_total\{field="stockUpdated"\} \d+/);
     expect(text).toContain('gateway_subscription_delivery_latency_seconds_bucket');
     expect(text).toContain('gateway_subscriptions{field="orderPlaced"}');
+  });
+});
+
+/** An in-process bus recording subscriptions; subscribing to `refused` fails. */
+function recordingBus(refused?: TopicName) {
+  const inner = new InMemoryEventBus();
+  const subscribed: { topic: TopicName; group: string; options: SubscribeOptions | undefined }[] = [];
+  const active = new Set<TopicName>();
+  const bus: EventBus<Topics> = {
+    publish: (topic, key, event) => inner.publish(topic, key, event),
+    async subscribe(topic, group, handle, options) {
+      if (topic === refused) throw new Error(`${topic} refused`);
+      subscribed.push({ topic, group, options });
+      const unsubscribe = await inner.subscribe(topic, group, handle, options);
+      active.add(topic);
+      return async () => {
+        await unsubscribe();
+        active.delete(topic);
+      };
+    },
+    close: () => inner.close(),
+  };
+  return { bus, subscribed, active };
+}
+
+describe('subscription service consumers', () => {
+  const fieldTopics = new Set(Object.values(subscriptionFields).map(({ topic }) => topic));
+  const start = (bus: EventBus<Topics>) =>
+    startSubscriptionService({
+      server: createServer(),
+      bus,
+      supergraphSdl,
+      dataSource: (_name, url) => new RemoteGraphQLDataSource({ url }),
+      jwtPublicKey: generateKeyPair().publicKey,
+      logger: createLogger('test'),
+      registry: new Registry(),
+      instanceId: 'topics',
+    });
+
+  it('consumes the topic of every Subscription field of fields.ts, in its own group from the latest offset', async () => {
+    const recording = recordingBus();
+    const service = await start(recording.bus);
+    expect(new Set(service.topics)).toEqual(fieldTopics);
+    expect(service.topics).toHaveLength(fieldTopics.size);
+    expect(new Set(recording.subscribed.map(({ topic }) => topic))).toEqual(fieldTopics);
+    expect(recording.subscribed).toHaveLength(fieldTopics.size);
+    for (const { group, options } of recording.subscribed) {
+      expect(group).toBe('gateway-topics');
+      expect(options).toEqual({ fromBeginning: false });
+    }
+    await service.close();
+    expect(recording.active.size).toBe(0);
+  });
+
+  it('fails to start when one topic cannot be consumed, undoing the consumers that started', async () => {
+    const recording = recordingBus('order.placed');
+    await expect(start(recording.bus)).rejects.toThrow('order.placed refused');
+    expect(recording.subscribed).toHaveLength(fieldTopics.size - 1);
+    expect(recording.active.size).toBe(0);
   });
 });

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Envelope, EventBus, TopicName, Topics } from '@commerce/common/events';
+import {
+  consumer,
+  subscribeAll,
+  type Consumer,
+  type EventBus,
+  type TopicName,
+  type Topics,
+} from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
@@ -10,7 +17,13 @@ import { WebSocketServer } from 'ws';
 import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
 import { Connections } from './connections.js';
 import { EventExecutor } from './executor.js';
-import { subscriptionTopics, type FieldEvent } from './fields.js';
+import {
+  subscriptionFieldNames,
+  subscriptionFields,
+  type FieldEvent,
+  type FieldTopic,
+  type SubscriptionField,
+} from './fields.js';
 import { SubscriptionHub } from './hub.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
@@ -78,10 +91,14 @@ export async function startSubscriptionService(
     limits: { ...defaultBacklogLimits, ...options.limits },
   });
 
-  const unsubscribes = await consumeTopics(options.bus, consumerGroup, (topic, input) => {
-    metrics.eventsConsumed.inc({ topic });
-    hub.dispatch(input);
-  });
+  const consumers = subscriptionFieldNames.map((field) =>
+    fieldConsumer(field, (topic, input) => {
+      metrics.eventsConsumed.inc({ topic });
+      hub.dispatch(input);
+    }),
+  );
+  const topics = consumers.map(({ topic }) => topic);
+  const unsubscribe = await subscribeAll(options.bus, consumerGroup, consumers, { fromBeginning: false });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const connections = new Connections(metrics);
@@ -103,61 +120,39 @@ export async function startSubscriptionService(
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.server.on('upgrade', onUpgrade);
-  logger.info({ consumerGroup, topics: subscriptionTopics }, 'subscriptions ready');
+  logger.info({ consumerGroup, topics }, 'subscriptions ready');
 
   return {
     instanceId,
     consumerGroup,
-    topics: subscriptionTopics,
+    topics,
     subscriptionCount: () => hub.size,
     connectionCount: () => connections.size,
     close() {
       closing ??= (async () => {
         options.server.off('upgrade', onUpgrade);
-        const stopping = Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
+        const stopping = unsubscribe().catch((error: unknown) =>
+          logger.warn({ err: error }, 'consumer did not stop cleanly'),
+        );
         hub.endAll();
         await connections.drained(2_000);
         await connections.closeAll(1001, 'Server shutting down', 2_000);
         await graphqlWs.dispose();
-        for (const result of await stopping) {
-          if (result.status === 'rejected')
-            logger.warn({ err: result.reason }, 'consumer did not stop cleanly');
-        }
+        await stopping;
       })();
       return closing;
     },
   };
 }
 
-type Dispatch = (topic: TopicName, input: FieldEvent) => void;
-
-/** One consumer per subscription topic; resolves with their unsubscribe functions. */
-async function consumeTopics(
-  bus: EventBus<Topics>,
-  group: string,
-  dispatch: Dispatch,
-): Promise<(() => Promise<void>)[]> {
-  const consume = <T extends TopicName>(topic: T, tag: (event: Envelope<Topics[T]>) => FieldEvent) =>
-    bus.subscribe(
-      topic,
-      group,
-      (event) => {
-        dispatch(topic, tag(event));
-        return Promise.resolve();
-      },
-      { fromBeginning: false },
-    );
-  const started = await Promise.allSettled([
-    consume('stock.updated', (event) => ({ field: 'stockUpdated', event })),
-    consume('order.placed', (event) => ({ field: 'orderPlaced', event })),
-    consume('order.status_changed', (event) => ({ field: 'orderStatusChanged', event })),
-    consume('inventory.low_stock', (event) => ({ field: 'lowStockAlert', event })),
-  ]);
-  const unsubscribes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
-    throw failed.reason;
-  }
-  return unsubscribes;
+/** The consumer of the topic feeding `field` (fields.ts), each event tagged with that field. */
+function fieldConsumer<F extends SubscriptionField>(
+  field: F,
+  dispatch: (topic: TopicName, input: FieldEvent<F>) => void,
+): Consumer {
+  const topic: FieldTopic<F> = subscriptionFields[field].topic;
+  return consumer(topic, (event) => {
+    dispatch(topic, { field, event });
+    return Promise.resolve();
+  });
 }

@@ -1,33 +1,21 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type RequestContext } from '@commerce/common/server';
-import type { Logger } from '@commerce/common/logger';
+import type { RequestContext } from '@commerce/common/server';
 import type { InventoryStore } from './domain/ports.js';
+import type { StockService } from './domain/stock-service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** The context of one GraphQL request. */
 export interface Context extends RequestContext {
   readonly loaders: Loaders;
-  readonly store: InventoryStore;
-  /** Wakes the outbox relay after a mutation committed events. */
-  readonly notifyOutbox: () => void;
+  readonly stock: StockService;
 }
 
 export interface ContextDeps {
+  /** What the loaders read stock rows from. */
   readonly store: InventoryStore;
-  readonly publicKey: string;
-  readonly logger: Logger;
-  readonly notifyOutbox: () => void;
+  readonly stock: StockService;
 }
 
-/** Builds each request's context: the verified viewer, fresh loaders, the store. */
-export function contextFactory(
-  deps: ContextDeps,
-): (request: IncomingMessage, correlationId: string) => Promise<Context> {
-  return (request, correlationId) =>
-    Promise.resolve({
-      ...baseContext(request, correlationId, deps.publicKey, deps.logger),
-      loaders: createLoaders(deps.store),
-      store: deps.store,
-      notifyOutbox: deps.notifyOutbox,
-    });
+/** Each request's context: the base (viewer, correlation, event origin), fresh loaders, the use cases. */
+export function createContext(base: RequestContext, deps: ContextDeps): Context {
+  return { ...base, loaders: createLoaders(deps.store), stock: deps.stock };
 }

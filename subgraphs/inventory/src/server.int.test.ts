@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, signAccessToken, type Role } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import {
-  createEnvelope,
-  InMemoryEventBus,
-  type Envelope,
-  type TopicName,
-  type Topics,
-} from '@commerce/common/events';
+import { createEnvelope, type Envelope, type TopicName, type Topics } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
 import type { DataSource, Logger as TypeormLogger } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestKafkaBus, type EventRecorder, type TestKafkaBus } from '../../../test/harness/kafka.js';
 import { createPostgresDatabase } from '../../../test/harness/servers.js';
 import { waitFor } from '../../../test/harness/wait.js';
-import { TypeormInventoryStore } from './adapters/typeorm/typeormInventoryStore.js';
-import { orderPlacedHandler } from './consumers/orderPlaced.js';
-import { createInventoryDataSource, startInventorySubgraph } from './server.js';
+import { createInventoryDataSource } from './adapters/typeorm/data-source.js';
+import { TypeormInventoryStore } from './adapters/typeorm/inventory-store.js';
+import { onOrderPlaced } from './consumers/order-placed.js';
+import { StockService } from './domain/stock-service.js';
+import { startInventorySubgraph } from './server.js';
 
 const logger = createLogger('inventory-int-test');
 const testOrigin = () => ({ source: 'test', correlationId: randomUUID() });
@@ -49,43 +46,32 @@ class QueryCounter implements TypeormLogger {
 
 let database: { url: string; drop(): Promise<void> };
 let dataSource: DataSource;
-let bus: InMemoryEventBus;
+let kafka: TestKafkaBus;
+let recorder: EventRecorder;
 let subgraph: RunningSubgraph;
 let jwt: JwtConfig;
 const counter = new QueryCounter();
-const stockUpdates: Envelope<Topics['stock.updated']>[] = [];
-const lowStockAlerts: Envelope<Topics['inventory.low_stock']>[] = [];
-const reservationFailures: Envelope<Topics['inventory.reservation_failed']>[] = [];
 
 beforeAll(async () => {
   database = await createPostgresDatabase('inventory_int');
   dataSource = await createInventoryDataSource(database.url).initialize();
   dataSource.setOptions({ logger: counter });
-  bus = new InMemoryEventBus();
+  kafka = await createTestKafkaBus('inventory-int', logger);
+  recorder = await kafka.record(['stock.updated', 'inventory.low_stock', 'inventory.reservation_failed']);
   jwt = { ...generateKeyPair(), accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 };
-  subgraph = await startInventorySubgraph({ dataSource, bus, jwt, logger });
-  const observe = { fromBeginning: true };
-  await bus.subscribe('stock.updated', 'observer', (event) => record(stockUpdates, event), observe);
-  await bus.subscribe('inventory.low_stock', 'observer', (event) => record(lowStockAlerts, event), observe);
-  await bus.subscribe(
-    'inventory.reservation_failed',
-    'observer',
-    (event) => record(reservationFailures, event),
-    observe,
-  );
+  subgraph = await startInventorySubgraph({ dataSource, bus: kafka.bus, jwt, logger });
 });
 
 afterAll(async () => {
   await subgraph?.close();
-  await bus?.close();
+  await kafka?.close();
   await dataSource?.destroy();
   await database?.drop();
 });
 
-function record<P>(list: Envelope<P>[], event: Envelope<P>): Promise<void> {
-  list.push(event);
-  return Promise.resolve();
-}
+const stockUpdates = () => recorder.of('stock.updated').map(({ event }) => event);
+const lowStockAlerts = () => recorder.of('inventory.low_stock').map(({ event }) => event);
+const reservationFailures = () => recorder.of('inventory.reservation_failed').map(({ event }) => event);
 
 async function publish<T extends TopicName>(
   topic: T,
@@ -93,7 +79,7 @@ async function publish<T extends TopicName>(
   payload: Topics[T],
 ): Promise<Envelope<Topics[T]>> {
   const envelope = createEnvelope(topic, payload, testOrigin());
-  await bus.publish(topic, key, envelope);
+  await kafka.bus.publish(topic, key, envelope);
   return envelope;
 }
 
@@ -176,6 +162,12 @@ function privateKey(): string {
   return jwt.privateKey;
 }
 
+/** The inventory consumers' dependencies, for handing deliveries to a handler directly. */
+function directDeps() {
+  const stock = new StockService(new TypeormInventoryStore(dataSource), { notify: () => undefined });
+  return { stock, consumer: 'inventory', logger };
+}
+
 const stockFields = 'productId available reserved reorderThreshold lowStock updatedAt';
 
 async function stock(productId: string): Promise<Stock | null> {
@@ -188,9 +180,9 @@ async function stock(productId: string): Promise<Stock | null> {
 }
 
 const updatesOf = (productId: string) =>
-  stockUpdates.filter((event) => event.payload.productId === productId);
+  stockUpdates().filter((event) => event.payload.productId === productId);
 const alertsOf = (productId: string) =>
-  lowStockAlerts.filter((event) => event.payload.productId === productId);
+  lowStockAlerts().filter((event) => event.payload.productId === productId);
 
 describe('inventory subgraph', () => {
   it('product.created creates the stock row and announces it with stock.updated', async () => {
@@ -247,7 +239,7 @@ describe('inventory subgraph', () => {
     const productId = await createProduct();
     const { orderId } = await placeOrder([{ productId, quantity: 51 }]);
     const failure = await waitFor(() =>
-      reservationFailures.find((event) => event.payload.orderId === orderId),
+      reservationFailures().find((event) => event.payload.orderId === orderId),
     );
     expect(failure.payload.items).toEqual([{ productId, requested: 51, available: 50 }]);
     expect(failure.payload.reason).toMatch(/insufficient stock/i);
@@ -264,7 +256,7 @@ describe('inventory subgraph', () => {
       { productId: scarce, quantity: 3 },
     ]);
     const failure = await waitFor(() =>
-      reservationFailures.find((event) => event.payload.orderId === orderId),
+      reservationFailures().find((event) => event.payload.orderId === orderId),
     );
     expect(failure.payload.items).toEqual([{ productId: scarce, requested: 3, available: 2 }]);
     expect(await stock(plenty)).toMatchObject({ available: 50, reserved: 0 });
@@ -275,7 +267,7 @@ describe('inventory subgraph', () => {
       { productId: unknown, quantity: 1 },
     ]);
     const unknownFailure = await waitFor(() =>
-      reservationFailures.find((event) => event.payload.orderId === withUnknown.orderId),
+      reservationFailures().find((event) => event.payload.orderId === withUnknown.orderId),
     );
     expect(unknownFailure.payload.items).toEqual([{ productId: unknown, requested: 1, available: 0 }]);
     expect(await stock(plenty)).toMatchObject({ available: 50, reserved: 0 });
@@ -335,24 +327,27 @@ describe('inventory subgraph', () => {
   it('a duplicate delivery of the same order.placed reserves once', async () => {
     const productId = await createProduct();
     const { orderId, event } = await placeOrder([{ productId, quantity: 1 }]);
-    await bus.publish('order.placed', orderId, event);
-    // The bus delivers in order: once a later order is handled, the duplicate has been too.
+    await kafka.bus.publish('order.placed', orderId, event);
+    // One key is one partition, delivered in order: once a later message of this order (a
+    // re-published order.placed, which reserves nothing either) is handled, the duplicate has been too.
+    await handled(await publish('order.placed', orderId, event.payload));
     await placeOrder([{ productId, quantity: 1 }]);
     expect(await stock(productId)).toMatchObject({ available: 48, reserved: 2 });
 
     // The same event delivered concurrently (two consumers racing after a rebalance) also counts once.
-    const handler = orderPlacedHandler({
-      store: new TypeormInventoryStore(dataSource),
-      consumer: 'inventory',
-      logger,
-      notify: () => undefined,
-    });
+    const handler = onOrderPlaced(directDeps());
     const concurrent = createEnvelope(
       'order.placed',
       { ...event.payload, orderId: randomUUID() },
       testOrigin(),
     );
-    const delivery = { topic: 'order.placed', partition: 0, offset: '0', attempt: 1 };
+    const delivery = {
+      topic: 'order.placed',
+      partition: 0,
+      offset: '0',
+      key: concurrent.payload.orderId,
+      attempt: 1,
+    };
     await Promise.all([
       handler(concurrent, delivery),
       handler(concurrent, delivery),
@@ -363,12 +358,7 @@ describe('inventory subgraph', () => {
 
   it('20 concurrent one-unit reservations against 5 in stock reserve exactly 5 and never go negative', async () => {
     const productId = await createProduct(5, 0);
-    const handler = orderPlacedHandler({
-      store: new TypeormInventoryStore(dataSource),
-      consumer: 'inventory',
-      logger,
-      notify: () => undefined,
-    });
+    const handler = onOrderPlaced(directDeps());
     const orders = Array.from({ length: 20 }, () =>
       createEnvelope(
         'order.placed',
@@ -382,8 +372,17 @@ describe('inventory subgraph', () => {
         testOrigin(),
       ),
     );
-    const delivery = { topic: 'order.placed', partition: 0, offset: '0', attempt: 1 };
-    await Promise.all(orders.map((order) => handler(order, delivery)));
+    await Promise.all(
+      orders.map((order) =>
+        handler(order, {
+          topic: 'order.placed',
+          partition: 0,
+          offset: '0',
+          key: order.payload.orderId,
+          attempt: 1,
+        }),
+      ),
+    );
 
     expect(await stock(productId)).toMatchObject({ available: 0, reserved: 5 });
     const statuses: { status: string; count: string }[] = await dataSource.query(
@@ -522,6 +521,28 @@ describe('inventory subgraph', () => {
       { id: ids[3], inventory: null },
     ]);
     expect(counter.queries.filter(isStockSelect)).toHaveLength(1);
+  });
+
+  it('publishes every event with its aggregate id as the Kafka key', async () => {
+    // Starts below its threshold: stock.updated and inventory.low_stock; an order for more fails.
+    const productId = await createProduct(3, 5);
+    const { orderId } = await placeOrder([{ productId, quantity: 4 }]);
+    const ofProduct = ({ event }: { event: Envelope<{ productId: string }> }) =>
+      event.payload.productId === productId;
+    expect((await recorder.waitFor('stock.updated', ofProduct)).key).toBe(productId);
+    expect((await recorder.waitFor('inventory.low_stock', ofProduct)).key).toBe(productId);
+    const failure = await recorder.waitFor(
+      'inventory.reservation_failed',
+      ({ event }) => event.payload.orderId === orderId,
+    );
+    expect(failure.key).toBe(orderId);
+
+    // And so did every event published by the tests above.
+    for (const { key, event } of recorder.of('stock.updated')) expect(key).toBe(event.payload.productId);
+    for (const { key, event } of recorder.of('inventory.low_stock'))
+      expect(key).toBe(event.payload.productId);
+    for (const { key, event } of recorder.of('inventory.reservation_failed'))
+      expect(key).toBe(event.payload.orderId);
   });
 
   it('reports health of the database and the outbox relay', async () => {

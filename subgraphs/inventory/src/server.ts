@@ -1,42 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { JwtConfig } from '@commerce/common/config';
-import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
-import type { Logger } from '@commerce/common/logger';
-import { serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
 import { EmbeddedSqlOutboxSource, isEmbeddedSql } from '@commerce/common/embedded';
+import { OutboxRelay, subscribeAll } from '@commerce/common/events';
+import {
+  serveSubgraph,
+  type HealthReport,
+  type RunningSubgraph,
+  type SubgraphDeps,
+} from '@commerce/common/server';
 import { TypeormOutboxSource } from '@commerce/common/typeorm';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { TypeormInventoryStore } from './adapters/typeorm/typeormInventoryStore.js';
-import { subscribeConsumers } from './consumers/index.js';
-import { contextFactory } from './context.js';
+import { TypeormInventoryStore } from './adapters/typeorm/inventory-store.js';
+import { consumers } from './consumers/index.js';
+import { createContext } from './context.js';
+import { StockService } from './domain/stock-service.js';
 import { resolvers } from './resolvers/index.js';
-
-export {
-  createEmbeddedInventoryDataSource,
-  createInventoryDataSource,
-} from './adapters/typeorm/dataSource.js';
-export type { RunningSubgraph } from '@commerce/common/server';
+import { inventorySubgraph } from './subgraph.js';
 
 /** What the inventory subgraph runs on. The caller owns (and closes) the data source and the bus. */
-export interface InventoryDeps {
+export type InventoryDeps = SubgraphDeps & {
   /**
    * Initialized, with migrations run: PostgreSQL (createInventoryDataSource) or the embedded SQLite
    * database (createEmbeddedInventoryDataSource).
    */
   readonly dataSource: DataSource;
-  readonly bus: EventBus<Topics>;
-  readonly jwt: JwtConfig;
-  readonly logger: Logger;
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  readonly host?: string;
-  /** Consumer group of the event handlers; default 'inventory'. */
-  readonly consumerGroup?: string;
-}
-
-const schemaUrl = new URL('../../../schema/inventory.graphql', import.meta.url);
+};
 
 /**
  * Starts the inventory subgraph: the outbox relay, the consumers of product and order events,
@@ -50,32 +39,35 @@ export async function startInventorySubgraph(deps: InventoryDeps): Promise<Runni
     ? new EmbeddedSqlOutboxSource(deps.dataSource)
     : new TypeormOutboxSource(deps.dataSource);
   const relay = new OutboxRelay(outbox, deps.bus, { logger });
-  const notify = (): void => relay.notify();
-  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(schemaUrl, 'utf8')), resolvers });
+  const stock = new StockService(store, { notify: () => relay.notify() });
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readFileSync(inventorySubgraph.sdlPath, 'utf8')),
+    resolvers,
+  });
 
   relay.start();
-  let unsubscribe: (() => Promise<void>) | undefined;
+  const group = deps.consumerGroup ?? 'inventory';
+  let unsubscribe: () => Promise<void>;
   try {
-    const group = deps.consumerGroup ?? 'inventory';
-    unsubscribe = await subscribeConsumers(deps.bus, group, { store, consumer: group, logger, notify });
-    return await serveSubgraph({
-      name: 'inventory',
-      schema,
-      context: contextFactory({ store, publicKey: deps.jwt.publicKey, logger, notifyOutbox: notify }),
-      logger,
-      port: deps.port,
-      host: deps.host,
-      health: () => health(store, relay),
-      onClose: async () => {
-        await unsubscribe?.();
-        await relay.stop();
-      },
+    unsubscribe = await subscribeAll(deps.bus, group, consumers({ stock, consumer: group, logger }), {
+      fromBeginning: true,
     });
   } catch (error) {
-    await unsubscribe?.();
     await relay.stop();
     throw error;
   }
+  return serveSubgraph({
+    name: 'inventory',
+    schema,
+    publicKey: deps.jwt.publicKey,
+    context: (base) => createContext(base, { store, stock }),
+    relay,
+    logger,
+    port: deps.port,
+    host: deps.host,
+    health: () => health(store, relay),
+    onClose: unsubscribe,
+  });
 }
 
 async function health(store: TypeormInventoryStore, relay: OutboxRelay): Promise<HealthReport> {

@@ -3,7 +3,7 @@ import { generateKeyPair, signAccessToken, type Role } from '@commerce/common/au
 import type { JwtConfig } from '@commerce/common/config';
 import {
   createEnvelope,
-  InMemoryEventBus,
+  createKafkaClient,
   type Envelope,
   type TopicName,
   type Topics,
@@ -12,10 +12,12 @@ import { createLogger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
 import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMongoDatabase } from '../../../test/harness/servers.js';
+import { createTestKafkaBus, type EventRecorder, type TestKafkaBus } from '../../../test/harness/kafka.js';
+import { createMongoDatabase, kafkaBrokers } from '../../../test/harness/servers.js';
 import { waitFor } from '../../../test/harness/wait.js';
+import { ensureOrdersIndexes } from './adapters/mongo/indexes.js';
 import { maxProcessedEventIds } from './adapters/mongo/processed-events.js';
-import { ensureOrdersIndexes, startOrdersSubgraph } from './server.js';
+import { startOrdersSubgraph } from './server.js';
 
 interface GraphqlError {
   message: string;
@@ -79,15 +81,21 @@ const phone = randomUUID();
 const laptop = randomUUID();
 const scarce = randomUUID();
 const deleted = randomUUID();
+/** The topics the orders subgraph publishes (key: the order id). */
+const orderTopics = ['order.placed', 'order.status_changed', 'order.cancelled'] as const;
+/** The consumer group the subgraph's handlers join (its default). */
+const consumerGroup = 'orders';
 
-describe('orders subgraph (FerretDB, in-memory bus)', () => {
+describe('orders subgraph (FerretDB, Kafka)', () => {
+  const logger = createLogger('orders-test');
   let database: { url: string; dbName: string; drop(): Promise<void> };
   let client: MongoClient;
   let db: Db;
-  let bus: InMemoryEventBus;
+  let kafka: TestKafkaBus;
+  let kafkaAdmin: ReturnType<ReturnType<typeof createKafkaClient>['admin']>;
+  let recorder: EventRecorder;
   let subgraph: RunningSubgraph;
   let keys: { publicKey: string; privateKey: string };
-  const published = new Map<TopicName, Envelope<unknown>[]>();
   /** find commands on the orders collection, except the outbox relay's polling. */
   let orderFinds: CommandStartedEvent[] = [];
 
@@ -122,12 +130,45 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
     payload: Topics[T],
   ): Promise<Envelope<Topics[T]>> {
     const envelope = createEnvelope(topic, payload, { source: 'test', correlationId: randomUUID() });
-    await bus.publish(topic, key, envelope);
+    await kafka.bus.publish(topic, key, envelope);
     return envelope;
   }
 
   const eventsOf = <T extends TopicName>(topic: T): Envelope<Topics[T]>[] =>
-    (published.get(topic) ?? []) as Envelope<Topics[T]>[];
+    recorder.of(topic).map((recorded) => recorded.event);
+
+  /** How many messages `topic` (of this run's prefix) holds, over every partition. */
+  async function messageCount(topic: string): Promise<number> {
+    const partitions = await kafkaAdmin.fetchTopicOffsets(`${kafka.topicPrefix}${topic}`);
+    return partitions.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  }
+
+  /** Waits until the recorder has seen every message published on `topic` so far. */
+  async function recorderCaughtUp(topic: TopicName): Promise<void> {
+    await waitFor(async () => recorder.of(topic).length >= (await messageCount(topic)), {
+      message: `the recorder to see every ${topic}`,
+    });
+  }
+
+  /**
+   * Waits until the subgraph's handlers have committed every message on `topic`: each one handled
+   * (or dead-lettered). KafkaEventBus names the group of one (group, topic) `<prefix><group>.<topic>`.
+   */
+  async function handledAll(topic: TopicName): Promise<void> {
+    const physical = `${kafka.topicPrefix}${topic}`;
+    const groupId = `${kafka.topicPrefix}${consumerGroup}.${topic}`;
+    await waitFor(
+      async () => {
+        const ends = await kafkaAdmin.fetchTopicOffsets(physical);
+        const [committed] = await kafkaAdmin.fetchOffsets({ groupId, topics: [physical] });
+        return ends.every(({ partition, high, low }) => {
+          const offset = committed?.partitions.find((each) => each.partition === partition)?.offset;
+          return high === low || Number(offset ?? -1) >= Number(high);
+        });
+      },
+      { message: `${groupId} to commit every message` },
+    );
+  }
 
   async function place(
     viewer: { userId: string; email: string; role: Role },
@@ -165,19 +206,11 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
     });
     db = client.db(database.dbName);
     await ensureOrdersIndexes(db);
-    bus = new InMemoryEventBus();
-    for (const topic of ['order.placed', 'order.status_changed', 'order.cancelled'] as const) {
-      await bus.subscribe(
-        topic,
-        'orders-test-observer',
-        (event) => {
-          published.set(topic, [...(published.get(topic) ?? []), event]);
-          return Promise.resolve();
-        },
-        { fromBeginning: true },
-      );
-    }
-    subgraph = await startOrdersSubgraph({ db, bus, jwt, logger: createLogger('orders-test') });
+    kafka = await createTestKafkaBus('orders_it', logger);
+    kafkaAdmin = createKafkaClient('orders-it-admin', kafkaBrokers(), logger).admin();
+    await kafkaAdmin.connect();
+    recorder = await kafka.record(orderTopics);
+    subgraph = await startOrdersSubgraph({ db, bus: kafka.bus, jwt, logger, consumerGroup });
 
     const product = { description: null, category: 'electronics', quantity: 50, reorderThreshold: 5 };
     await publish('product.created', phone, { ...product, productId: phone, name: 'Phone', price: 249.99 });
@@ -227,7 +260,8 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
 
   afterAll(async () => {
     await subgraph?.close();
-    await bus?.close();
+    await kafkaAdmin?.disconnect();
+    await kafka?.close();
     await client?.close();
     await database?.drop();
   });
@@ -536,6 +570,7 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
       const stored = await storedOrder(order.id);
       expect(stored?.status).toBe('CANCELLED');
       await waitFor(async () => (await storedOrder(order.id))?.pendingEvents.length === 0);
+      await recorderCaughtUp('order.cancelled');
       expect(eventsOf('order.cancelled').filter((e) => e.payload.orderId === order.id)).toHaveLength(1);
     });
 
@@ -556,8 +591,8 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
         },
         { source: 'inventory', correlationId: randomUUID() },
       );
-      await bus.publish('inventory.reservation_failed', order.id, failure);
-      await bus.publish('inventory.reservation_failed', order.id, failure);
+      await kafka.bus.publish('inventory.reservation_failed', order.id, failure);
+      await kafka.bus.publish('inventory.reservation_failed', order.id, failure);
 
       const rejected = await waitFor(async () => {
         const view = (await gql<{ order: OrderView }>(orderQuery, { id: order.id }, token(customerA))).data
@@ -575,25 +610,15 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
         correlationId: failure.metadata.correlationId,
       });
 
-      // Wait until the redelivery has been handled (the bus drains in order), then check nothing more happened.
-      const marker = await publish('stock.updated', laptop, {
-        productId: laptop,
-        available: 49,
-        reserved: 0,
-        reorderThreshold: 5,
-        lowStock: false,
-        reason: 'ADJUSTED',
-        orderId: null,
-        updatedAt: new Date().toISOString(),
-      });
-      await waitFor(async () =>
-        ((await catalogEntry(laptop))?.processedEventIds ?? []).includes(marker.metadata.eventId),
-      );
+      // Wait until both deliveries have been handled (their offsets committed), what they stored
+      // published and seen; then check that nothing more happened.
+      await handledAll('inventory.reservation_failed');
       await waitFor(async () => (await storedOrder(order.id))?.pendingEvents.length === 0);
+      await recorderCaughtUp('order.status_changed');
       expect(eventsOf('order.status_changed').filter((e) => e.payload.orderId === order.id)).toHaveLength(1);
       const stored = await storedOrder(order.id);
       expect(stored?.processedEventIds).toEqual([failure.metadata.eventId]);
-      expect(bus.messages('inventory.reservation_failed.dlq')).toHaveLength(0);
+      expect(await messageCount('inventory.reservation_failed.dlq')).toBe(0);
     });
     it('rejects an order its owner paid before the reservation failed: nothing was reserved to ship', async () => {
       const order = await place(customerA, [{ productId: laptop, quantity: 1 }]);
@@ -607,7 +632,7 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
         },
         { source: 'inventory', correlationId: randomUUID() },
       );
-      await bus.publish('inventory.reservation_failed', order.id, failure);
+      await kafka.bus.publish('inventory.reservation_failed', order.id, failure);
 
       const rejected = await waitFor(async () => {
         const view = (await gql<{ order: OrderView }>(orderQuery, { id: order.id }, token(customerA))).data
@@ -674,6 +699,24 @@ describe('orders subgraph (FerretDB, in-memory bus)', () => {
       expect(own.data?._entities[1] ?? null).toBeNull();
       expect(codes(own)).toEqual(['FORBIDDEN']);
     });
+  });
+
+  it('publishes every event with its aggregate id as the Kafka key', async () => {
+    const order = await place(customerA, [{ productId: phone, quantity: 1 }]);
+    const cancelled = await gql<{ cancelOrder: OrderView }>(
+      cancelMutation,
+      { id: order.id },
+      token(customerA),
+    );
+    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    for (const topic of orderTopics) {
+      const recorded = await recorder.waitFor(topic, ({ event }) => event.payload.orderId === order.id);
+      expect(recorded.key).toBe(order.id);
+    }
+    // And so every order event this file caused, the rejections by a consumed event included.
+    for (const topic of orderTopics) {
+      for (const { key, event } of recorder.of(topic)) expect(key).toBe(event.payload.orderId);
+    }
   });
 
   it('reports its health', async () => {

@@ -1,29 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
+import { OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
+import {
+  serveSubgraph,
+  type HealthReport,
+  type RunningSubgraph,
+  type SubgraphDeps,
+} from '@commerce/common/server';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import type { JwtConfig } from '@commerce/common/config';
-import { OutboxRelay, type EventBus, type OutboxSource, type Topics } from '@commerce/common/events';
-import type { Logger } from '@commerce/common/logger';
-import { serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
 import { EmbeddedCatalogStore } from './adapters/embedded/catalog-store.js';
 import { EmbeddedOrderStore } from './adapters/embedded/order-store.js';
 import { MongoCatalogStore } from './adapters/mongo/catalog-store.js';
 import { MongoOrderStore, ordersCollection } from './adapters/mongo/order-store.js';
-import { startConsumers } from './consumers/index.js';
-import { contextFactory } from './context.js';
+import { consumers } from './consumers/index.js';
+import { createContext } from './context.js';
 import { OrdersService } from './domain/orders-service.js';
 import type { CatalogReader, CatalogWriter, OrderStore } from './domain/ports.js';
 import { resolvers } from './resolvers/index.js';
-
-export { ensureOrdersIndexes } from './adapters/mongo/indexes.js';
+import { ordersSubgraph } from './subgraph.js';
 
 /** Where orders and the catalog copy are stored: MongoDB, or the embedded document database. */
 export type OrdersStorage =
   | {
-      /** The orders database, with its indexes ensured (`ensureOrdersIndexes`). */
+      /** The orders database, with its indexes ensured (ensureOrdersIndexes). */
       readonly db: Db;
       readonly documents?: never;
     }
@@ -33,19 +35,8 @@ export type OrdersStorage =
       readonly db?: never;
     };
 
-/** What the orders subgraph needs; the caller owns (opens and closes) the storage and the bus. */
-export type OrdersDeps = OrdersStorage & {
-  readonly bus: EventBus<Topics>;
-  readonly jwt: JwtConfig;
-  readonly logger: Logger;
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  readonly host?: string;
-  /** Consumer group of the event handlers (default 'orders'). */
-  readonly consumerGroup?: string;
-};
-
-const schemaPath = new URL('../../../schema/orders.graphql', import.meta.url);
+/** What the orders subgraph is started with; the caller owns (opens and closes) the storage and the bus. */
+export type OrdersDeps = SubgraphDeps & OrdersStorage;
 
 /**
  * Starts the orders subgraph: the outbox relay, the event consumers and the HTTP server.
@@ -53,42 +44,40 @@ const schemaPath = new URL('../../../schema/orders.graphql', import.meta.url);
  */
 export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: 'orders' });
-  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(schemaPath, 'utf8')), resolvers });
-  const { orders, catalog, outbox, ping } = openStorage(deps);
+  const typeDefs = parse(readFileSync(ordersSubgraph.sdlPath, 'utf8'));
+  const schema = buildSubgraphSchema({ typeDefs, resolvers });
+  const { orders, catalog, outbox, ping } = openStores(deps);
   const relay = new OutboxRelay(outbox, deps.bus, { logger });
   const service = new OrdersService({ orders, catalog, eventsStored: () => relay.notify() });
 
   relay.start();
-  let stopConsumers: (() => Promise<void>) | undefined;
+  let unsubscribe: () => Promise<void>;
   try {
-    stopConsumers = await startConsumers({
-      bus: deps.bus,
-      group: deps.consumerGroup ?? 'orders',
-      catalog,
-      service,
-      logger,
-    });
-    return await serveSubgraph({
-      name: 'orders',
-      schema,
-      context: contextFactory({ jwt: deps.jwt, logger, service, orders }),
-      logger,
-      port: deps.port,
-      host: deps.host,
-      health: () => health(ping, relay),
-      onClose: async () => {
-        await stopConsumers?.();
-        await relay.stop();
-      },
-    });
+    unsubscribe = await subscribeAll(
+      deps.bus,
+      deps.consumerGroup ?? 'orders',
+      consumers({ catalog, service, logger }),
+      { fromBeginning: true },
+    );
   } catch (error) {
-    await stopConsumers?.();
     await relay.stop();
     throw error;
   }
+  return serveSubgraph({
+    name: 'orders',
+    schema,
+    publicKey: deps.jwt.publicKey,
+    context: (base) => createContext(base, { service, orders }),
+    relay,
+    logger,
+    port: deps.port,
+    host: deps.host,
+    health: () => health(ping, relay),
+    onClose: unsubscribe,
+  });
 }
 
-function openStorage(storage: OrdersStorage): {
+function openStores(storage: OrdersStorage): {
   orders: OrderStore;
   catalog: CatalogReader & CatalogWriter;
   outbox: OutboxSource;

@@ -1,27 +1,21 @@
-import DataLoader from 'dataloader';
 import type { RequestContext } from '@commerce/common/server';
 import type { Catalog } from './domain/catalog.js';
-import type { ProductModel } from './domain/product.js';
-import type { ProductStore } from './ports.js';
+import type { ProductStore } from './domain/ports.js';
+import { createLoaders, type ProductsLoaders } from './loaders.js';
 
 /** The context of one GraphQL request to the products subgraph. */
 export interface Context extends RequestContext {
   readonly catalog: Catalog;
-  /** Products by id, deleted ones included; one store query per batch, fresh per request. */
-  readonly productById: DataLoader<string, ProductModel | null>;
+  readonly loaders: ProductsLoaders;
 }
 
-/** Adds the request's own DataLoaders and the use cases to the base (auth, correlation, logger) context. */
-export function createContext(
-  base: RequestContext,
-  deps: { readonly catalog: Catalog; readonly store: ProductStore },
-): Context {
-  return { ...base, catalog: deps.catalog, productById: productLoader(deps.store) };
+/** What every request's context is built from. */
+export interface ContextDeps {
+  readonly catalog: Catalog;
+  readonly store: ProductStore;
 }
 
-function productLoader(store: ProductStore): DataLoader<string, ProductModel | null> {
-  return new DataLoader(async (ids: readonly string[]) => {
-    const found = new Map((await store.findByIds(ids)).map((product) => [product.id, product]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
+/** Adds the use cases and the request's own DataLoaders to the base (auth, correlation, origin) context. */
+export function createContext(base: RequestContext, deps: ContextDeps): Context {
+  return { ...base, catalog: deps.catalog, loaders: createLoaders(deps.store) };
 }

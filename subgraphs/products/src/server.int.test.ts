@@ -1,13 +1,14 @@
 import { generateKeyPair, signAccessToken, type Role } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import { InMemoryEventBus, type Envelope, type TopicName, type Topics } from '@commerce/common/events';
+import type { Envelope, Topics } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
-import type { RunningSubgraph } from '@commerce/common/server';
+import type { OpenedSubgraph, RunningSubgraph } from '@commerce/common/server';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestKafkaBus, type EventRecorder, type TestKafkaBus } from '../../../test/harness/kafka.js';
 import { createMongoDatabase } from '../../../test/harness/servers.js';
 import { waitFor } from '../../../test/harness/wait.js';
-import { ensureProductsIndexes, startProductsSubgraph } from './server.js';
+import { productsSubgraph } from './subgraph.js';
 
 interface GraphqlResponse<T> {
   data?: T | null;
@@ -61,12 +62,14 @@ const walkthrough = [
 let database: Awaited<ReturnType<typeof createMongoDatabase>>;
 let client: MongoClient;
 let db: Db;
-let bus: InMemoryEventBus;
+let kafka: TestKafkaBus;
+let recorder: EventRecorder;
+let storage: OpenedSubgraph;
 let subgraph: RunningSubgraph;
 let tokens: Record<Role, string>;
-const received: { topic: TopicName; envelope: Envelope<unknown> }[] = [];
-const unsubscribes: (() => Promise<void>)[] = [];
 const ids: Record<string, string> = {};
+const productTopics = ['product.created', 'product.updated', 'product.deleted'] as const;
+type ProductTopic = (typeof productTopics)[number];
 
 async function gql<T>(
   query: string,
@@ -91,13 +94,16 @@ async function list(variables: Record<string, unknown>): Promise<Connection> {
   return result.data.products;
 }
 
-function eventsOf<T extends TopicName>(topic: T, productId: string): Envelope<Topics[T]>[] {
-  return received
-    .filter(
-      (event) =>
-        event.topic === topic && (event.envelope.payload as { productId: string }).productId === productId,
-    )
-    .map((event) => event.envelope as Envelope<Topics[T]>);
+function eventsOf<T extends ProductTopic>(topic: T, productId: string): Envelope<Topics[T]>[] {
+  return recorder
+    .of(topic)
+    .filter((recorded) => recorded.event.payload.productId === productId)
+    .map((recorded) => recorded.event);
+}
+
+/** Every message recorded on the product topics. */
+function received(): Envelope<Topics[ProductTopic]>[] {
+  return productTopics.flatMap((topic) => recorder.of(topic).map((recorded) => recorded.event));
 }
 
 function errorOf<T>(result: GraphqlResponse<T>): { code: string | undefined; field: string | undefined } {
@@ -106,22 +112,13 @@ function errorOf<T>(result: GraphqlResponse<T>): { code: string | undefined; fie
 }
 
 beforeAll(async () => {
+  const logger = createLogger('products-test');
   database = await createMongoDatabase('products');
   client = new MongoClient(database.url);
   await client.connect();
   db = client.db(database.dbName);
-  await ensureProductsIndexes(db);
-  bus = new InMemoryEventBus();
-  for (const topic of ['product.created', 'product.updated', 'product.deleted'] as const) {
-    unsubscribes.push(
-      await bus.subscribe(
-        topic,
-        'products-test',
-        (envelope) => Promise.resolve(void received.push({ topic, envelope })),
-        { fromBeginning: true },
-      ),
-    );
-  }
+  kafka = await createTestKafkaBus('products', logger);
+  recorder = await kafka.record(productTopics);
   const keys = generateKeyPair();
   const jwt: JwtConfig = {
     publicKey: keys.publicKey,
@@ -141,18 +138,19 @@ beforeAll(async () => {
       900,
     ),
   };
-  subgraph = await startProductsSubgraph({ db, bus, jwt, logger: createLogger('products-test') });
+  storage = await productsSubgraph.open({ mode: 'servers', url: database.url });
+  subgraph = await storage.start({ bus: kafka.bus, jwt, logger });
 });
 
 afterAll(async () => {
   await subgraph?.close();
-  for (const unsubscribe of unsubscribes) await unsubscribe();
-  await bus?.close();
+  await storage?.close();
+  await kafka?.close();
   await client?.close();
   await database?.drop();
 });
 
-describe('products subgraph on FerretDB', () => {
+describe('products subgraph on FerretDB and Kafka', () => {
   it('createProduct by an ADMIN stores the walkthrough products and publishes product.created with stock settings', async () => {
     for (const input of walkthrough) {
       const result = await gql<{ createProduct: ProductView }>(createMutation, { input }, 'ADMIN');
@@ -220,7 +218,7 @@ describe('products subgraph on FerretDB', () => {
         message: 'no pending events left',
       },
     );
-    expect(received.filter((event) => event.topic === 'product.created')).toHaveLength(3);
+    expect(recorder.of('product.created')).toHaveLength(3);
   });
 
   it('refuses writes to a CUSTOMER (FORBIDDEN) and to anonymous callers (UNAUTHENTICATED)', async () => {
@@ -453,7 +451,9 @@ describe('products subgraph on FerretDB', () => {
         message: 'no pending events left',
       },
     );
-    const eventIds = received.map((event) => event.envelope.metadata.eventId);
+    // Published is not yet received: wait for the broker to deliver what the outbox handed over.
+    await waitFor(() => received().length >= 14, { message: '14 product events received' });
+    const eventIds = received().map((event) => event.metadata.eventId);
     expect(new Set(eventIds).size).toBe(eventIds.length);
     // 3 + 9 created, 1 updated, 1 deleted.
     expect(eventIds).toHaveLength(14);
@@ -461,5 +461,28 @@ describe('products subgraph on FerretDB', () => {
 
   it('reports healthy database and relay', async () => {
     expect(await subgraph.health()).toEqual({ status: 'ok', checks: { database: 'ok', relay: 'ok' } });
+  });
+
+  it('publishes every event with its aggregate id as the Kafka key', async () => {
+    const created = await gql<{ createProduct: ProductView }>(
+      createMutation,
+      { input: { name: 'Keyed Lamp', category: 'Keys', price: 30, quantity: 2 } },
+      'ADMIN',
+    );
+    const id = created.data?.createProduct.id ?? '';
+    expect(id).not.toBe('');
+    expect(
+      errorOf(await gql(`mutation { updateProduct(id: "${id}", input: { price: 31 }) { id } }`, {}, 'ADMIN')),
+    ).toEqual({ code: undefined, field: undefined });
+    expect(await gql(`mutation { deleteProduct(id: "${id}") }`, {}, 'ADMIN')).toEqual({
+      data: { deleteProduct: id },
+    });
+    for (const topic of productTopics) {
+      const recorded = await recorder.waitFor(topic, (each) => each.event.payload.productId === id);
+      expect(recorded.key).toBe(id);
+    }
+    for (const topic of productTopics) {
+      for (const { key, event } of recorder.of(topic)) expect(key).toBe(event.payload.productId);
+    }
   });
 });

@@ -1,22 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { JwtConfig } from '@commerce/common/config';
-import { OutboxRelay, type EventBus, type OutboxSource, type Topics } from '@commerce/common/events';
-import type { Logger } from '@commerce/common/logger';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
+import { OutboxRelay, type OutboxSource } from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
-import { baseContext, serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
+import {
+  serveSubgraph,
+  type HealthReport,
+  type RunningSubgraph,
+  type SubgraphDeps,
+} from '@commerce/common/server';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
 import { EmbeddedProductStore } from './adapters/embedded/product-store.js';
 import { productsCollection } from './adapters/mongo/documents.js';
 import { MongoProductStore } from './adapters/mongo/product-store.js';
-import { createContext, type Context } from './context.js';
+import { createContext } from './context.js';
 import { Catalog } from './domain/catalog.js';
-import type { ProductStore } from './ports.js';
+import type { ProductStore } from './domain/ports.js';
 import { resolvers } from './resolvers/index.js';
-
-export { ensureProductsIndexes } from './adapters/mongo/indexes.js';
+import { productsSubgraph } from './subgraph.js';
 
 /** Where the catalog is stored: MongoDB, or the embedded document database. */
 export type ProductsStorage =
@@ -32,14 +34,7 @@ export type ProductsStorage =
     };
 
 /** What the products subgraph needs; the caller owns (opens and closes) the storage and the bus. */
-export type ProductsDeps = ProductsStorage & {
-  readonly bus: EventBus<Topics>;
-  readonly jwt: JwtConfig;
-  readonly logger: Logger;
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  readonly host?: string;
-};
+export type ProductsDeps = SubgraphDeps & ProductsStorage;
 
 const healthTimeoutMs = 2_000;
 
@@ -48,12 +43,11 @@ const healthTimeoutMs = 2_000;
  * `close()` stops both, not the database client nor the bus. This subgraph consumes no topic.
  */
 export async function startProductsSubgraph(deps: ProductsDeps): Promise<RunningSubgraph> {
-  const logger = deps.logger;
-  const typeDefs = parse(readFileSync(new URL('../../../schema/products.graphql', import.meta.url), 'utf8'));
+  const typeDefs = parse(readFileSync(productsSubgraph.sdlPath, 'utf8'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
 
   const { store, outbox, ping } = openStorage(deps);
-  const relay = new OutboxRelay(outbox, deps.bus, { logger });
+  const relay = new OutboxRelay(outbox, deps.bus, { logger: deps.logger });
   const catalog = new Catalog(store, { notify: () => relay.notify() });
   relay.start();
 
@@ -63,24 +57,17 @@ export async function startProductsSubgraph(deps: ProductsDeps): Promise<Running
     return { status: database === 'down' ? 'down' : relay.health === 'degraded' ? 'degraded' : 'ok', checks };
   };
 
-  try {
-    return await serveSubgraph<Context>({
-      name: 'products',
-      schema,
-      logger,
-      port: deps.port,
-      host: deps.host,
-      health,
-      context: (request, correlationId) =>
-        Promise.resolve(
-          createContext(baseContext(request, correlationId, deps.jwt.publicKey, logger), { catalog, store }),
-        ),
-      onClose: () => relay.stop(),
-    });
-  } catch (error) {
-    await relay.stop();
-    throw error;
-  }
+  return serveSubgraph({
+    name: productsSubgraph.name,
+    schema,
+    publicKey: deps.jwt.publicKey,
+    context: (base) => createContext(base, { catalog, store }),
+    relay,
+    logger: deps.logger,
+    port: deps.port,
+    host: deps.host,
+    health,
+  });
 }
 
 function openStorage(storage: ProductsStorage): {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AddressModel, UserModel } from './domain/models.js';
+import type { AddressModel, UserModel } from './models.js';
 import type { UserStore } from './domain/ports.js';
 import { createLoaders } from './loaders.js';
 

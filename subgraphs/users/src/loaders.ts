@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { AddressModel, UserModel } from './domain/models.js';
+import type { AddressModel, UserModel } from './models.js';
 import type { UserStore } from './domain/ports.js';
 
 /** Per-request batching: one query for every user, and one for every user's addresses, of a tick. */

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import { InMemoryEventBus, type Envelope, type Topics } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestKafkaBus, type EventRecorder, type TestKafkaBus } from '../../../test/harness/kafka.js';
 import { createPostgresDatabase } from '../../../test/harness/servers.js';
 import { waitFor } from '../../../test/harness/wait.js';
+import { createUsersDataSource } from './adapters/typeorm/data-source.js';
 import { passwordRule } from './domain/validation.js';
-import { createUsersDataSource, startUsersSubgraph, type UsersDeps } from './server.js';
+import { startUsersSubgraph, type UsersDeps } from './server.js';
 
 interface GraphqlError {
   message: string;
@@ -34,27 +35,19 @@ const authFields = `accessToken refreshToken tokenType expiresIn user { id email
 
 let database: { url: string; drop(): Promise<void> };
 let dataSource: DataSource;
-let bus: InMemoryEventBus;
+let kafka: TestKafkaBus;
+let events: EventRecorder;
 let subgraph: RunningSubgraph;
-let unsubscribe: () => Promise<void>;
-const userCreated: Envelope<Topics['user.created']>[] = [];
 
 beforeAll(async () => {
   database = await createPostgresDatabase('users');
   dataSource = await createUsersDataSource(database.url).initialize();
-  bus = new InMemoryEventBus();
-  unsubscribe = await bus.subscribe(
-    'user.created',
-    'users-test',
-    (event) => {
-      userCreated.push(event);
-      return Promise.resolve();
-    },
-    { fromBeginning: true },
-  );
+  const logger = createLogger('users-test');
+  kafka = await createTestKafkaBus('users', logger);
+  events = await kafka.record(['user.created']);
   const keys = generateKeyPair();
   const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 };
-  const deps: UsersDeps = { dataSource, bus, jwt, logger: createLogger('users-test'), admin };
+  const deps: UsersDeps = { dataSource, bus: kafka.bus, jwt, logger, admin };
   // Two instances starting at once both try to seed the admin.
   const [first, second] = await Promise.all([startUsersSubgraph(deps), startUsersSubgraph(deps)]);
   await second.close();
@@ -65,8 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await subgraph?.close();
-  await unsubscribe?.();
-  await bus?.close();
+  await kafka?.close();
   await dataSource?.destroy();
   await database?.drop();
 });
@@ -411,9 +403,10 @@ describe('users subgraph', () => {
       { correlationId },
     );
     const { id } = field<{ id: string }>(result, 'register');
-    const event = await waitFor(() => userCreated.find((candidate) => candidate.payload.userId === id), {
-      message: 'user.created',
-    });
+    const { event } = await events.waitFor(
+      'user.created',
+      (recorded) => recorded.event.payload.userId === id,
+    );
     expect(event.payload).toEqual({
       userId: id,
       email,
@@ -433,6 +426,47 @@ describe('users subgraph', () => {
       );
       return rows[0]?.unsent === 0;
     });
-    expect(userCreated.filter((candidate) => candidate.payload.role === 'ADMIN')).toHaveLength(1);
+    // Every user.created the outbox has sent has reached the recorder: the admin's exactly once.
+    await waitFor(async () => {
+      const rows = await dataSource.query<{ sent: number }[]>(
+        `SELECT count(*)::int AS sent FROM outbox_event WHERE topic = 'user.created'`,
+      );
+      return events.of('user.created').length >= (rows[0]?.sent ?? Infinity);
+    });
+    const received = events.of('user.created');
+    expect(received.filter((recorded) => recorded.event.payload.role === 'ADMIN')).toHaveLength(1);
+  });
+
+  it('gives the events of a request whose correlation id is not a UUID a fresh one', async () => {
+    const { id } = field<{ id: string }>(
+      await gql(
+        `mutation ($input: RegisterInput!) { register(input: $input) { id } }`,
+        { input: { email: uniqueEmail(), password: 'secret123', firstName: 'Ada', lastName: 'Lovelace' } },
+        { correlationId: 'not-a-uuid' },
+      ),
+      'register',
+    );
+    const { event } = await events.waitFor(
+      'user.created',
+      (recorded) => recorded.event.payload.userId === id,
+    );
+    expect(event.metadata.correlationId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    );
+  });
+
+  it('publishes every event with its aggregate id as the Kafka key', async () => {
+    // user.created, the only topic this subgraph publishes: key = userId.
+    const { id } = await register();
+    const registered = await events.waitFor(
+      'user.created',
+      (recorded) => recorded.event.payload.userId === id,
+    );
+    expect(registered.key).toBe(id);
+    const seeded = await events.waitFor(
+      'user.created',
+      (recorded) => recorded.event.payload.role === 'ADMIN',
+    );
+    expect(seeded.key).toBe(seeded.event.payload.userId);
   });
 });

@@ -1,46 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { JwtConfig } from '@commerce/common/config';
-import { OutboxRelay, type EventBus, type Topics } from '@commerce/common/events';
-import type { Logger } from '@commerce/common/logger';
-import { baseContext, serveSubgraph, type HealthReport, type RunningSubgraph } from '@commerce/common/server';
 import { EmbeddedSqlOutboxSource, exclusive, isEmbeddedSql } from '@commerce/common/embedded';
+import { OutboxRelay } from '@commerce/common/events';
+import {
+  serveSubgraph,
+  type HealthReport,
+  type RunningSubgraph,
+  type SubgraphDeps,
+} from '@commerce/common/server';
 import { TypeormOutboxSource } from '@commerce/common/typeorm';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { TypeormUserStore } from './adapters/typeorm/user-store.js';
-import type { Context } from './context.js';
+import { createContext } from './context.js';
 import { Accounts } from './domain/accounts.js';
 import { Sessions } from './domain/sessions.js';
 import { meetsPasswordPolicy, passwordRule } from './domain/validation.js';
-import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { usersSubgraph } from './subgraph.js';
 
-export { createEmbeddedUsersDataSource, createUsersDataSource } from './adapters/typeorm/data-source.js';
-
-/** What the users subgraph needs; the caller owns (and closes) the data source and the bus. */
-export interface UsersDeps {
+/** What the users subgraph is started with; the caller owns (and closes) the data source and the bus. */
+export type UsersDeps = SubgraphDeps & {
   /**
    * Initialized, with migrations run: PostgreSQL (createUsersDataSource) or the embedded SQLite
    * database (createEmbeddedUsersDataSource).
    */
   readonly dataSource: DataSource;
-  readonly bus: EventBus<Topics>;
-  /** Must carry the private key: this subgraph signs the access tokens. */
-  readonly jwt: JwtConfig;
-  readonly logger: Logger;
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  readonly host?: string;
-  /** An ADMIN account created at start unless a user already has this email. */
-  readonly admin?: { readonly email: string; readonly password: string };
-}
-
-const schemaUrl = new URL('../../../schema/users.graphql', import.meta.url);
+};
 
 /**
- * Starts the users subgraph: seeds the admin, starts the outbox relay and serves GraphQL.
+ * Starts the users subgraph: seeds the admin (`deps.admin`), starts the outbox relay and serves
+ * GraphQL. `jwt` must carry the private key: this subgraph signs the access tokens.
  * `close()` stops the HTTP server and the relay, not the data source or the bus.
  */
 export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgraph> {
@@ -50,6 +41,10 @@ export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgra
       'The users subgraph signs access tokens: set JWT_PRIVATE_KEY (jwt.privateKey is missing)',
     );
   }
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readFileSync(usersSubgraph.sdlPath, 'utf8')),
+    resolvers,
+  });
   const store = new TypeormUserStore(dataSource);
   const outbox = isEmbeddedSql(dataSource)
     ? new EmbeddedSqlOutboxSource(dataSource)
@@ -66,33 +61,31 @@ export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgra
   });
 
   relay.start();
-  try {
-    if (deps.admin) {
-      if (!meetsPasswordPolicy(deps.admin.password)) logger.warn(`ADMIN_PASSWORD is weak: ${passwordRule}`);
-      const outcome = await accounts.seedAdmin(deps.admin, { source: 'users', correlationId: randomUUID() });
-      logger.info({ email: deps.admin.email.trim().toLowerCase(), outcome }, 'admin account checked');
+  if (deps.admin) {
+    const { admin } = deps;
+    if (!meetsPasswordPolicy(admin.password)) logger.warn(`ADMIN_PASSWORD is weak: ${passwordRule}`);
+    try {
+      const outcome = await accounts.seedAdmin(admin, {
+        source: usersSubgraph.name,
+        correlationId: randomUUID(),
+      });
+      logger.info({ email: admin.email.trim().toLowerCase(), outcome }, 'admin account checked');
+    } catch (error) {
+      await relay.stop();
+      throw error;
     }
-    const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(schemaUrl, 'utf8')), resolvers });
-    return await serveSubgraph<Context>({
-      name: 'users',
-      schema,
-      logger,
-      port: deps.port,
-      host: deps.host,
-      context: (request, correlationId) =>
-        Promise.resolve({
-          ...baseContext(request, correlationId, jwt.publicKey, logger),
-          accounts,
-          sessions,
-          loaders: createLoaders(store),
-        }),
-      health: () => health(dataSource, relay),
-      onClose: () => relay.stop(),
-    });
-  } catch (error) {
-    await relay.stop();
-    throw error;
   }
+  return serveSubgraph({
+    name: usersSubgraph.name,
+    schema,
+    publicKey: jwt.publicKey,
+    context: (base) => createContext(base, { accounts, sessions, store }),
+    relay,
+    logger,
+    port: deps.port,
+    host: deps.host,
+    health: () => health(dataSource, relay),
+  });
 }
 
 async function health(dataSource: DataSource, relay: OutboxRelay): Promise<HealthReport> {

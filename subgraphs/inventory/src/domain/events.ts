@@ -1,16 +1,6 @@
-import { createEnvelope, type EventOrigin, type TopicName, type Topics } from '@commerce/common/events';
-import type { OutgoingEvent } from './ports.js';
+import { outgoingEvent, type EventOrigin, type OutgoingEvent } from '@commerce/common/events';
+import type { Shortage } from './reservation.js';
 import { stockIsLow, type StockChange, type StockReason } from './stock.js';
-
-/** A validated event for the outbox. */
-export function outgoing<T extends TopicName>(
-  topic: T,
-  key: string,
-  payload: Topics[T],
-  origin: EventOrigin,
-): OutgoingEvent {
-  return { topic, key, envelope: createEnvelope(topic, payload, origin) };
-}
 
 /** stock.updated for a change, followed by inventory.low_stock when it crossed into a level. */
 export function stockChangeEvents(
@@ -21,7 +11,7 @@ export function stockChangeEvents(
 ): OutgoingEvent[] {
   const { item, alert } = change;
   const events = [
-    outgoing(
+    outgoingEvent(
       'stock.updated',
       item.productId,
       {
@@ -39,7 +29,7 @@ export function stockChangeEvents(
   ];
   if (alert) {
     events.push(
-      outgoing(
+      outgoingEvent(
         'inventory.low_stock',
         item.productId,
         {
@@ -53,4 +43,19 @@ export function stockChangeEvents(
     );
   }
   return events;
+}
+
+/** inventory.reservation_failed: the order's stock could not be reserved, naming each line that fell short. */
+export function reservationFailedEvent(
+  orderId: string,
+  reason: string,
+  shortages: readonly Shortage[],
+  origin: EventOrigin,
+): OutgoingEvent {
+  return outgoingEvent(
+    'inventory.reservation_failed',
+    orderId,
+    { orderId, reason, items: [...shortages] },
+    origin,
+  );
 }

@@ -1,13 +1,6 @@
-import type { Envelope, TopicName } from '@commerce/common/events';
+import type { OutgoingEvent } from '@commerce/common/events';
 import type { Reservation } from './reservation.js';
 import type { StockChange, StockItem } from './stock.js';
-
-/** An event to publish, written to the outbox with the change it describes. */
-export interface OutgoingEvent {
-  readonly topic: TopicName;
-  readonly key: string;
-  readonly envelope: Envelope<unknown>;
-}
 
 /** What a use case may do inside one database transaction. */
 export interface InventoryTransaction {

@@ -1,4 +1,4 @@
-import { isLowStock, lowStockTransition, type LowStockLevel } from './lowStock.js';
+import { isLowStock, lowStockTransition, type LowStockLevel } from './low-stock.js';
 
 /** One product's stock position. */
 export interface StockItem {

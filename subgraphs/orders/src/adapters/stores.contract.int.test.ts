@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DocumentDatabase, DocumentOutboxSource } from '@commerce/common/embedded';
-import { createEnvelope, type OutboxRecord, type OutboxSource } from '@commerce/common/events';
+import {
+  outgoingEvent,
+  type OutboxRecord,
+  type OutboxSource,
+  type OutgoingEvent,
+} from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMongoDatabase } from '../../../../test/harness/servers.js';
-import type { OutgoingEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { CatalogReader, CatalogWriter, OrderStore } from '../domain/ports.js';
 import { EmbeddedCatalogStore } from './embedded/catalog-store.js';
@@ -83,11 +87,10 @@ function order(userId: string, minute: number, fields: Partial<Order> = {}): Ord
   };
 }
 
-const statusEvent = (o: Order): OutgoingEvent => ({
-  topic: 'order.status_changed',
-  key: o.id,
-  envelope: createEnvelope(
+const statusEvent = (o: Order): OutgoingEvent =>
+  outgoingEvent(
     'order.status_changed',
+    o.id,
     {
       orderId: o.id,
       userId: o.userId,
@@ -96,8 +99,7 @@ const statusEvent = (o: Order): OutgoingEvent => ({
       status: 'PAID',
     },
     { source: 'test', correlationId: randomUUID() },
-  ),
-});
+  );
 
 async function drain(outbox: OutboxSource): Promise<OutboxRecord[]> {
   const published: OutboxRecord[] = [];

@@ -1,39 +1,27 @@
-import type { EventBus, Topics } from '@commerce/common/events';
-import type { Logger } from '@commerce/common/logger';
+import { consumer, type Consumer } from '@commerce/common/events';
 import type { OrdersService } from '../domain/orders-service.js';
-import type { CatalogWriter } from '../domain/ports.js';
-import { onProductChanged, onProductDeleted, onStockUpdated } from './catalog-consumers.js';
-import { onReservationFailed } from './reservation-failed.js';
+import type { CatalogCopyDeps } from './catalog-copy.js';
+import { onInventoryReservationFailed } from './inventory-reservation-failed.js';
+import { onProductCreated } from './product-created.js';
+import { onProductDeleted } from './product-deleted.js';
+import { onProductUpdated } from './product-updated.js';
+import { onStockUpdated } from './stock-updated.js';
 
-export interface ConsumerDeps {
-  readonly bus: EventBus<Topics>;
-  readonly group: string;
-  readonly catalog: CatalogWriter;
+export interface ConsumerDeps extends CatalogCopyDeps {
   readonly service: OrdersService;
-  readonly logger: Logger;
 }
 
-/** Subscribes every handler of the orders subgraph; resolves with one function that unsubscribes them all. */
-export async function startConsumers(deps: ConsumerDeps): Promise<() => Promise<void>> {
-  const { bus, group, catalog, service } = deps;
-  const logger = deps.logger.child({ component: 'consumers' });
-  const options = { fromBeginning: true };
-  const productChanged = onProductChanged(catalog, logger);
-  const subscriptions = [
-    () => bus.subscribe('product.created', group, productChanged, options),
-    () => bus.subscribe('product.updated', group, productChanged, options),
-    () => bus.subscribe('product.deleted', group, onProductDeleted(catalog, logger), options),
-    () => bus.subscribe('stock.updated', group, onStockUpdated(catalog, logger), options),
-    () => bus.subscribe('inventory.reservation_failed', group, onReservationFailed(service, logger), options),
+/**
+ * The orders subgraph's event handlers: product and stock events keep its catalog copy, and a
+ * failed stock reservation rejects the order. Subscribe them with subscribeAll.
+ */
+export function consumers(deps: ConsumerDeps): Consumer[] {
+  const handlerDeps = { ...deps, logger: deps.logger.child({ component: 'consumers' }) };
+  return [
+    consumer('product.created', onProductCreated(handlerDeps)),
+    consumer('product.updated', onProductUpdated(handlerDeps)),
+    consumer('product.deleted', onProductDeleted(handlerDeps)),
+    consumer('stock.updated', onStockUpdated(handlerDeps)),
+    consumer('inventory.reservation_failed', onInventoryReservationFailed(handlerDeps)),
   ];
-  const unsubscribes: (() => Promise<void>)[] = [];
-  try {
-    for (const subscribe of subscriptions) unsubscribes.push(await subscribe());
-  } catch (error) {
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-    throw error;
-  }
-  return async () => {
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-  };
 }

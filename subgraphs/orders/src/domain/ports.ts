@@ -1,4 +1,4 @@
-import type { OutgoingEvent } from './events.js';
+import type { OutgoingEvent } from '@commerce/common/events';
 import type { CatalogProduct, Order, OrderStatus } from './order.js';
 
 /** A status change applied only while the order is still in `from` (so concurrent changes cannot both win). */

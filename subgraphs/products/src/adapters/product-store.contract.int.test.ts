@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DocumentDatabase, DocumentOutboxSource } from '@commerce/common/embedded';
 import { AppError } from '@commerce/common/errors';
-import { createEnvelope, type OutboxRecord, type OutboxSource } from '@commerce/common/events';
+import { outgoingEvent, type OutboxRecord, type OutboxSource } from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMongoDatabase } from '../../../../test/harness/servers.js';
+import type { ProductStore } from '../domain/ports.js';
 import type { ProductModel } from '../domain/product.js';
-import type { OutgoingEvent, ProductStore } from '../ports.js';
 import { EmbeddedProductStore } from './embedded/product-store.js';
 import { productsCollection } from './mongo/documents.js';
 import { ensureProductsIndexes } from './mongo/indexes.js';
@@ -65,11 +65,8 @@ function product(name: string, fields: Partial<ProductModel> = {}): ProductModel
   };
 }
 
-const deletedEvent = (productId: string): OutgoingEvent => ({
-  topic: 'product.deleted',
-  key: productId,
-  envelope: createEnvelope('product.deleted', { productId }, { source: 'test', correlationId: randomUUID() }),
-});
+const deletedEvent = (productId: string) =>
+  outgoingEvent('product.deleted', productId, { productId }, { source: 'test', correlationId: randomUUID() });
 
 async function drain(outbox: OutboxSource): Promise<OutboxRecord[]> {
   const published: OutboxRecord[] = [];

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@commerce/common/errors';
-import type { OutgoingEvent, ProductStore } from '../ports.js';
+import type { OutgoingEvent } from '@commerce/common/events';
 import { Catalog } from './catalog.js';
+import type { ProductStore } from './ports.js';
 import type { ProductModel } from './product.js';
 
 const origin = { source: 'products', correlationId: randomUUID() };

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type EventOrigin, type Topics } from '@commerce/common/events';
+import type { EventOrigin } from '@commerce/common/events';
 import { conflict, notFound } from '@commerce/common/errors';
-import type { OutgoingEvent, ProductSlice, ProductStore } from '../ports.js';
+import { productCreated, productDeleted, productUpdated } from './events.js';
 import type { PageRequest, ProductQuery } from './listing.js';
-import {
-  applyChanges,
-  centsToPrice,
-  type NewProduct,
-  type ProductChanges,
-  type ProductModel,
-} from './product.js';
+import type { ProductSlice, ProductStore } from './ports.js';
+import { applyChanges, type NewProduct, type ProductChanges, type ProductModel } from './product.js';
 
 /** A listing page together with the query it answers (totalCount is counted only when asked). */
 export interface ProductPage extends ProductSlice {
@@ -50,12 +45,7 @@ export class Catalog {
       updatedAt: now,
       deletedAt: null,
     };
-    const payload: Topics['product.created'] = {
-      ...productPayload(product),
-      quantity: input.quantity,
-      reorderThreshold: input.reorderThreshold,
-    };
-    await this.store.insert(product, [event('product.created', product.id, payload, origin)]);
+    await this.store.insert(product, [productCreated(product, input, origin)]);
     this.notify();
     return product;
   }
@@ -66,8 +56,7 @@ export class Catalog {
       const current = await this.findLive(id);
       const next = applyChanges(current, changes, this.now());
       if (!next) return current;
-      const updated = event('product.updated', id, productPayload(next), origin);
-      if (await this.store.replace(current, next, [updated])) {
+      if (await this.store.replace(current, next, [productUpdated(next, origin)])) {
         this.notify();
         return next;
       }
@@ -77,8 +66,9 @@ export class Catalog {
 
   /** Soft delete: the product leaves listings but stays resolvable by reference. */
   async delete(id: string, origin: EventOrigin): Promise<string> {
-    const deleted = event('product.deleted', id, { productId: id }, origin);
-    if (!(await this.store.markDeleted(id, this.now(), [deleted]))) throw notFound('Product', id);
+    if (!(await this.store.markDeleted(id, this.now(), [productDeleted(id, origin)]))) {
+      throw notFound('Product', id);
+    }
     this.notify();
     return id;
   }
@@ -96,23 +86,4 @@ export class Catalog {
     if (!product || product.deletedAt) throw notFound('Product', id);
     return product;
   }
-}
-
-function productPayload(product: ProductModel): Topics['product.updated'] {
-  return {
-    productId: product.id,
-    name: product.name,
-    description: product.description,
-    category: product.category,
-    price: centsToPrice(product.priceCents),
-  };
-}
-
-function event<T extends keyof Topics>(
-  topic: T,
-  key: string,
-  payload: Topics[T],
-  origin: EventOrigin,
-): OutgoingEvent {
-  return { topic, key, envelope: createEnvelope(topic, payload, origin) };
 }

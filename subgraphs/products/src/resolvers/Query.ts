@@ -7,7 +7,7 @@ export const Query: QueryResolvers = {
     context.catalog.list(parseProductQuery(filter), parsePageRequest(first, after)),
 
   product: async (_parent, { id }, context) => {
-    const product = await context.productById.load(id);
+    const product = await context.loaders.productById.load(id);
     return product && !product.deletedAt ? product : null;
   },
 };

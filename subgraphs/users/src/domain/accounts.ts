@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type EventOrigin } from '@commerce/common/events';
+import type { EventOrigin } from '@commerce/common/events';
 import { AppError, badInput, notFound } from '@commerce/common/errors';
-import type { AddressModel, Role, UserModel } from './models.js';
+import type { AddressModel, Role, UserModel } from '../models.js';
+import { userCreated } from './events.js';
 import { hashPassword } from './password.js';
-import type { PendingEvent, UserStore } from './ports.js';
+import type { UserStore } from './ports.js';
 import {
   validateAddress,
   validateProfileUpdate,
@@ -107,10 +108,4 @@ export class Accounts {
     this.deps.eventsWritten();
     return user;
   }
-}
-
-function userCreated(user: UserModel, origin: EventOrigin): PendingEvent {
-  const { id: userId, email, firstName, lastName, role } = user;
-  const envelope = createEnvelope('user.created', { userId, email, firstName, lastName, role }, origin);
-  return { topic: 'user.created', key: userId, envelope };
 }

@@ -1,5 +1,5 @@
-import type { Envelope, TopicName } from '@commerce/common/events';
-import type { AddressModel, RefreshTokenRecord, Role, UserCredentials, UserModel } from './models.js';
+import type { OutgoingEvent } from '@commerce/common/events';
+import type { AddressModel, Role, UserModel } from '../models.js';
 import type { ProfilePatch, ValidAddress } from './validation.js';
 
 export interface NewUser {
@@ -19,11 +19,22 @@ export interface NewAddress extends ValidAddress {
   readonly createdAt: Date;
 }
 
-/** An event to publish once the transaction that wrote it has committed. */
-export interface PendingEvent {
-  readonly topic: TopicName;
-  readonly key: string;
-  readonly envelope: Envelope<unknown>;
+/** A user with the stored password hash: only login reads it. */
+export interface UserCredentials {
+  readonly user: UserModel;
+  readonly passwordHash: string;
+}
+
+/** A stored refresh token: only the hash of the token, never the token. */
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly tokenHash: string;
+  /** Every token descending from one login shares the family; reuse revokes all of it. */
+  readonly familyId: string;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+  readonly revokedAt: Date | null;
 }
 
 /** Reads outside a transaction; "not found" is undefined or a missing entry. */
@@ -52,6 +63,6 @@ export interface UserTransaction {
   lockRefreshToken(id: string): Promise<RefreshTokenRecord | undefined>;
   markRefreshTokenUsed(id: string, at: Date): Promise<void>;
   revokeRefreshTokenFamily(familyId: string, at: Date): Promise<void>;
-  /** Adds events to the outbox of this transaction. */
-  enqueue(events: readonly PendingEvent[]): Promise<void>;
+  /** Adds events to the outbox of this transaction: published once it has committed. */
+  enqueue(events: readonly OutgoingEvent[]): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '@commerce/common/events';
 
 /** A refresh token as handed to the client: `<id>.<secret>`; only its hash is stored. */
 export interface IssuedRefreshToken {
@@ -7,7 +8,6 @@ export interface IssuedRefreshToken {
   readonly tokenHash: string;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const secretPattern = /^[A-Za-z0-9_-]{43}$/;
 
 /** A new opaque refresh token: a row id and 256 random bits. */
@@ -23,7 +23,8 @@ export function parseRefreshToken(token: string): { id: string } | undefined {
   if (dot < 0) return undefined;
   const id = token.slice(0, dot);
   const secret = token.slice(dot + 1);
-  return uuidPattern.test(id) && secretPattern.test(secret) ? { id } : undefined;
+  // Issued ids are lower-case (randomUUID): an id in another case is no token of ours.
+  return isUuid(id) && id === id.toLowerCase() && secretPattern.test(secret) ? { id } : undefined;
 }
 
 /** SHA-256 (hex) of the token: the secret has 256 random bits, so a fast hash is enough. */
@@ -36,9 +37,4 @@ export function refreshTokenMatches(token: string, storedHash: string): boolean 
   const actual = Buffer.from(hashRefreshToken(token), 'hex');
   const expected = Buffer.from(storedHash, 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-/** True for a UUID in any letter case (what a PostgreSQL uuid column accepts from us). */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value.toLowerCase());
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@commerce/common/auth';
 import { forbidden, unauthenticated } from '@commerce/common/errors';
-import type { AuthSession, UserModel } from './models.js';
+import type { AuthSession, UserModel } from '../models.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { UserStore, UserTransaction } from './ports.js';
 import { newRefreshToken, parseRefreshToken, refreshTokenMatches } from './refresh-token.js';

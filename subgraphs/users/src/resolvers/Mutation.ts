@@ -1,9 +1,8 @@
 import { requireViewer } from '@commerce/common/auth';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
-import { eventOrigin } from './origin.js';
 
 export const Mutation: MutationResolvers = {
-  register: (_parent, { input }, context) => context.accounts.register(input, eventOrigin(context)),
+  register: (_parent, { input }, context) => context.accounts.register(input, context.origin),
 
   login: (_parent, { email, password }, context) => context.sessions.login(email, password),
 

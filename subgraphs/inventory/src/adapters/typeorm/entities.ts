@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { LowStockLevel } from '../../domain/lowStock.js';
+import type { LowStockLevel } from '../../domain/low-stock.js';
 import type { ReservationStatus } from '../../domain/reservation.js';
 
 /** A row of inventory_item. */

@@ -1,7 +1,7 @@
 import type { DocumentCollection, DocumentDatabase } from '@commerce/common/embedded';
 import { conflict } from '@commerce/common/errors';
 import { pendingEvent, type PendingEvent } from '@commerce/common/mongo';
-import type { OutgoingEvent } from '../../domain/events.js';
+import type { OutgoingEvent } from '@commerce/common/events';
 import type { Order } from '../../domain/order.js';
 import type { OrderStore, StatusChange } from '../../domain/ports.js';
 import { toOrder, type OrderDocument } from '../mongo/documents.js';

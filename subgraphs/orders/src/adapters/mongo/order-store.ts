@@ -1,6 +1,6 @@
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { pendingEvent, type PendingEvent } from '@commerce/common/mongo';
-import type { OutgoingEvent } from '../../domain/events.js';
+import type { OutgoingEvent } from '@commerce/common/events';
 import type { Order } from '../../domain/order.js';
 import type { OrderStore, StatusChange } from '../../domain/ports.js';
 import { toOrder, type OrderDocument } from './documents.js';

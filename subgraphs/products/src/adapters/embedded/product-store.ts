@@ -1,9 +1,10 @@
 import type { DocumentCollection, DocumentDatabase } from '@commerce/common/embedded';
+import type { OutgoingEvent } from '@commerce/common/events';
 import { conflict } from '@commerce/common/errors';
 import { pendingEvent, type PendingEvent } from '@commerce/common/mongo';
 import type { PageRequest, ProductQuery } from '../../domain/listing.js';
+import type { ProductSlice, ProductStore } from '../../domain/ports.js';
 import type { ProductModel } from '../../domain/product.js';
-import type { OutgoingEvent, ProductSlice, ProductStore } from '../../ports.js';
 import { productsCollection, toDocumentFields, toProduct, type ProductDocument } from '../mongo/documents.js';
 import { compareNewestFirst, matchesListing } from './listing.js';
 

@@ -1,8 +1,9 @@
+import type { OutgoingEvent } from '@commerce/common/events';
 import { pendingEvent, withDocumentLock, type PendingEvent } from '@commerce/common/mongo';
 import type { Collection, Db } from 'mongodb';
 import type { PageRequest, ProductQuery } from '../../domain/listing.js';
+import type { ProductSlice, ProductStore } from '../../domain/ports.js';
 import type { ProductModel } from '../../domain/product.js';
-import type { OutgoingEvent, ProductSlice, ProductStore } from '../../ports.js';
 import { productsCollection, toDocumentFields, toProduct, type ProductDocument } from './documents.js';
 import { storeCall } from './errors.js';
 import { buildProductFilter, listingSort } from './query.js';

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { Role } from '../../domain/models.js';
+import type { Role } from '../../models.js';
 
 export interface UserRow {
   id: string;

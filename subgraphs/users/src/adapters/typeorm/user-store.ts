@@ -1,10 +1,17 @@
 import { exclusive, isEmbeddedSql } from '@commerce/common/embedded';
+import { isUuid, type OutgoingEvent } from '@commerce/common/events';
 import { enqueueEvents } from '@commerce/common/typeorm';
 import { In, IsNull, type DataSource, type EntityManager, type FindOneOptions } from 'typeorm';
-import type { AddressModel, RefreshTokenRecord, UserCredentials, UserModel } from '../../domain/models.js';
-import type { NewAddress, NewUser, PendingEvent, UserStore, UserTransaction } from '../../domain/ports.js';
-import { isUuid } from '../../domain/refresh-token.js';
+import type {
+  NewAddress,
+  NewUser,
+  RefreshTokenRecord,
+  UserCredentials,
+  UserStore,
+  UserTransaction,
+} from '../../domain/ports.js';
 import type { ProfilePatch } from '../../domain/validation.js';
+import type { AddressModel, UserModel } from '../../models.js';
 import { translateDbError } from './db-errors.js';
 import { AddressEntity, RefreshTokenEntity, UserEntity, type AddressRow, type UserRow } from './entities.js';
 
@@ -113,7 +120,7 @@ class TypeormUserTransaction implements UserTransaction {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
-  enqueue(events: readonly PendingEvent[]): Promise<void> {
+  enqueue(events: readonly OutgoingEvent[]): Promise<void> {
     return enqueueEvents(this.manager, events);
   }
 

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { mongoDatabaseName } from '@commerce/common/config';
+import { DocumentDatabase } from '@commerce/common/embedded';
+import type { OpenedSubgraph, StorageLocation } from '@commerce/common/server';
+import { MongoClient } from 'mongodb';
+import { ensureOrdersIndexes } from './adapters/mongo/indexes.js';
+import { startOrdersSubgraph } from './server.js';
+
+/**
+ * Opens the orders storage: `<dataDir>/orders.json` (the embedded document database), or the
+ * MongoDB database named by the URL, with its indexes ensured.
+ */
+export async function openOrdersStorage(location: StorageLocation): Promise<OpenedSubgraph> {
+  if (location.mode === 'embedded') {
+    const documents = DocumentDatabase.open(join(location.dataDir, 'orders.json'));
+    return {
+      start: (deps) => startOrdersSubgraph({ ...deps, documents }),
+      close: () => {
+        documents.close();
+        return Promise.resolve();
+      },
+    };
+  }
+  const dbName = mongoDatabaseName(location.url);
+  const client = await new MongoClient(location.url).connect();
+  try {
+    const db = client.db(dbName);
+    await ensureOrdersIndexes(db);
+    return {
+      start: (deps) => startOrdersSubgraph({ ...deps, db }),
+      close: () => client.close(),
+    };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import type { JwtConfig } from '@commerce/common/config';
+import type { Logger } from '@commerce/common/logger';
+import type { AdminAccount } from '@commerce/common/server';
+import type { RunningGateway } from '@commerce/gateway';
+import { Closers } from './closers.js';
+import { seedDemoProducts } from './demo.js';
+import { SettlingEventBus } from './settling-bus.js';
+import { startGatewayFor } from './start-gateway.js';
+import { pendingEvents, startSubgraphs, type RunningSubgraphs } from './start-subgraphs.js';
+import { openEmbeddedStorage } from './storage.js';
+
+export interface EmbeddedSupergraphOptions {
+  /** Where the stores live (users.sqlite, inventory.sqlite, products.json, orders.json). */
+  readonly dataDir: string;
+  /** Must carry the private key (the users subgraph signs tokens). */
+  readonly jwt: JwtConfig;
+  /** Created at start unless a user has this email. */
+  readonly admin: AdminAccount;
+  readonly logger: Logger;
+  /** The gateway's port; 0 picks a free one. The subgraphs always take free ports. */
+  readonly port: number;
+  readonly host?: string;
+  /** Create the demo products on the first start of this data folder (default true). */
+  readonly seedDemo?: boolean;
+  /** How long close() waits for stored events to be published and consumed (default 10 s). */
+  readonly drainTimeoutMs?: number;
+}
+
+export interface EmbeddedSupergraph {
+  readonly gateway: RunningGateway;
+  readonly subgraphs: RunningSubgraphs;
+  readonly bus: SettlingEventBus;
+  readonly demo: 'seeded' | 'already seeded' | 'off';
+  /**
+   * Stops the gateway, waits (up to drainTimeoutMs) until every stored event is published and
+   * consumed (the in-process bus keeps nothing across a restart), then stops the subgraphs, the
+   * bus, the stores.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole supergraph in this process without any server: every listed subgraph on its embedded
+ * storage in `dataDir`, an in-process event bus, the gateway in front. The admin, and on the
+ * folder's first start the demo products, are seeded.
+ */
+export async function startEmbeddedSupergraph(
+  options: EmbeddedSupergraphOptions,
+): Promise<EmbeddedSupergraph> {
+  const closers = new Closers();
+  const close = (): Promise<void> => closers.closeAll('The embedded supergraph');
+  return closers.undoOnFailure('The embedded supergraph', async () => {
+    const opened = await openEmbeddedStorage(options.dataDir, closers);
+    const bus = new SettlingEventBus();
+    closers.push(() => bus.close());
+    const subgraphs = await startSubgraphs(
+      opened,
+      {
+        bus,
+        jwt: options.jwt,
+        logger: options.logger,
+        admin: options.admin,
+        host: '127.0.0.1',
+        ports: 'free',
+      },
+      closers,
+    );
+    closers.push(() => drain(bus, subgraphs, options.drainTimeoutMs ?? 10_000));
+
+    const gateway = await startGatewayFor(subgraphs, bus, options, closers);
+
+    const demo =
+      options.seedDemo === false
+        ? 'off'
+        : await seedDemoProducts({ gatewayUrl: gateway.url, admin: options.admin, dataDir: options.dataDir });
+    return { gateway, subgraphs, bus, demo, close };
+  });
+}
+
+/** Waits until no event is pending in any outbox and the bus is settled, twice in a row. */
+export async function drain(
+  bus: SettlingEventBus,
+  subgraphs: RunningSubgraphs,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (quietChecks < 2 && Date.now() < deadline) {
+    quietChecks = bus.settled && (await pendingEvents(subgraphs)) === 0 ? quietChecks + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,16 @@
+export * from './subgraphs.js';
+export * from './closers.js';
+export * from './each-subgraph.js';
+export * from './composition.js';
+export * from './databases.js';
+export * from './storage.js';
+export * from './start-subgraphs.js';
+export * from './start-gateway.js';
+export * from './settling-bus.js';
+export * from './embedded.js';
+export * from './on-servers.js';
+export * from './start.js';
+export * from './service-config.js';
+export * from './service.js';
+export * from './dead-letters.js';
+export { demoProducts } from './demo.js';

@@ -1,0 +1,56 @@
+import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
+import { createKafkaEventBus } from '@commerce/common/events';
+import type { Logger } from '@commerce/common/logger';
+import type { AdminAccount } from '@commerce/common/server';
+import type { RunningGateway } from '@commerce/gateway';
+import { Closers } from './closers.js';
+import { ensurePostgresDatabase, withDatabase } from './databases.js';
+import { startGatewayFor } from './start-gateway.js';
+import { startSubgraphs, type RunningSubgraphs } from './start-subgraphs.js';
+import { openServerStorage } from './storage.js';
+
+export interface ServerSupergraphOptions {
+  readonly kafka: KafkaConfig;
+  /** A PostgreSQL server URL; each postgres subgraph gets database commerce_<name> there. */
+  readonly databaseUrl: string;
+  /** A MongoDB server URL; each mongodb subgraph gets database commerce_<name> there. */
+  readonly mongodbUrl: string;
+  /** Must carry the private key (the users subgraph signs tokens). */
+  readonly jwt: JwtConfig;
+  readonly admin: AdminAccount;
+  readonly logger: Logger;
+  /** The gateway's port; the subgraphs listen on their listed ports. */
+  readonly port: number;
+  readonly host?: string;
+}
+
+export interface ServerSupergraph {
+  readonly gateway: RunningGateway;
+  readonly subgraphs: RunningSubgraphs;
+  /** Stops the gateway, the subgraphs, the bus and the database clients, in that order. */
+  close(): Promise<void>;
+}
+
+/** Every listed subgraph and the gateway in this process, on PostgreSQL, MongoDB and Kafka. */
+export async function startServerSupergraph(options: ServerSupergraphOptions): Promise<ServerSupergraph> {
+  const closers = new Closers();
+  return closers.undoOnFailure('The supergraph', async () => {
+    const bus = createKafkaEventBus('commerce-supergraph', options.kafka, options.logger);
+    closers.push(() => bus.close());
+    await bus.ensureTopics();
+    const opened = await openServerStorage(
+      (subgraph) =>
+        subgraph.server === 'postgres'
+          ? ensurePostgresDatabase(options.databaseUrl, `commerce_${subgraph.name}`)
+          : Promise.resolve(withDatabase(options.mongodbUrl, `commerce_${subgraph.name}`)),
+      closers,
+    );
+    const subgraphs = await startSubgraphs(
+      opened,
+      { bus, jwt: options.jwt, logger: options.logger, admin: options.admin, ports: 'listed' },
+      closers,
+    );
+    const gateway = await startGatewayFor(subgraphs, bus, options, closers);
+    return { gateway, subgraphs, close: () => closers.closeAll('The supergraph') };
+  });
+}

@@ -1,0 +1,64 @@
+import { generateKeyPair } from '@commerce/common/auth';
+import { describe, expect, it } from 'vitest';
+import { loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
+import { subgraphs } from './subgraphs.js';
+
+const keys = generateKeyPair();
+const base = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop',
+  MONGODB_URL: 'mongodb://127.0.0.1:27017/shop',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  JWT_PUBLIC_KEY: keys.publicKey,
+  JWT_PRIVATE_KEY: keys.privateKey,
+};
+const variableOf = (server: 'postgres' | 'mongodb'): string =>
+  server === 'postgres' ? 'DATABASE_URL' : 'MONGODB_URL';
+
+describe.each(subgraphs.map((subgraph) => [subgraph.name, subgraph] as const))(
+  'the %s process configuration',
+  (_name, subgraph) => {
+    it("listens on the descriptor's port by default and on PORT when set, and is frozen", () => {
+      const config = loadSubgraphServiceConfig(subgraph, base);
+      expect(config).toMatchObject({
+        port: subgraph.port,
+        host: '127.0.0.1',
+        kafka: { brokers: ['127.0.0.1:9092'] },
+      });
+      expect(config.databaseUrl).toBe(base[variableOf(subgraph.server) as keyof typeof base]);
+      expect(config.admin).toBeUndefined();
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(loadSubgraphServiceConfig(subgraph, { ...base, PORT: '5999' }).port).toBe(5999);
+    });
+
+    it('fails naming a missing database URL or KAFKA_BROKERS', () => {
+      for (const name of [variableOf(subgraph.server), 'KAFKA_BROKERS']) {
+        expect(() => loadSubgraphServiceConfig(subgraph, { ...base, [name]: undefined })).toThrow(name);
+      }
+    });
+  },
+);
+
+describe('the configuration of a subgraph on MongoDB', () => {
+  const mongo = subgraphs.find((subgraph) => subgraph.server === 'mongodb');
+  it('refuses a MONGODB_URL that names no database', () => {
+    if (!mongo) throw new Error('no MongoDB subgraph in the list');
+    expect(() =>
+      loadSubgraphServiceConfig(mongo, { ...base, MONGODB_URL: 'mongodb://127.0.0.1:27017' }),
+    ).toThrow('MONGODB_URL');
+    expect(() =>
+      loadSubgraphServiceConfig(mongo, { ...base, MONGODB_URL: 'mongodb://127.0.0.1:27017/' }),
+    ).toThrow('MONGODB_URL');
+  });
+});
+
+describe('readAdminAccount', () => {
+  it('reads the admin account from ADMIN_EMAIL and ADMIN_PASSWORD, and wants both', () => {
+    expect(readAdminAccount({ ADMIN_EMAIL: ' root@example.com ', ADMIN_PASSWORD: 'secret123' })).toEqual({
+      email: 'root@example.com',
+      password: 'secret123',
+    });
+    expect(readAdminAccount({})).toBeUndefined();
+    expect(() => readAdminAccount({ ADMIN_EMAIL: 'root@example.com' })).toThrow('ADMIN_PASSWORD');
+    expect(() => readAdminAccount({ ADMIN_PASSWORD: 'secret123' })).toThrow('ADMIN_EMAIL');
+  });
+});

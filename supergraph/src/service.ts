@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, type Env } from '@commerce/common/config';
+import { createKafkaEventBus } from '@commerce/common/events';
+import type { Logger } from '@commerce/common/logger';
+import type { Closer } from '@commerce/common/server';
+import { loadGatewayConfig, startGateway } from '@commerce/gateway';
+import { Closers } from './closers.js';
+import { loadSubgraphServiceConfig } from './service-config.js';
+import { findSubgraph, subgraphs, type ListedSubgraph } from './subgraphs.js';
+
+/** The services that run as processes of their own: the gateway and every listed subgraph. */
+export const serviceNames = ['gateway', ...subgraphs.map((subgraph) => subgraph.name)] as const;
+
+/**
+ * Starts one service as its own process (a container): `gateway`, or a listed subgraph on its own
+ * database and Kafka. Resolves with its closers in the order things were opened (runService
+ * closes them in reverse).
+ */
+export async function startService(name: string, env: Env, logger: Logger): Promise<Closer[]> {
+  if (name === 'gateway') return startGatewayService(env, logger);
+  const subgraph = findSubgraph(name);
+  if (!subgraph) throw new ConfigError(`Unknown service "${name}": one of ${serviceNames.join(', ')}`);
+  return startSubgraphService(subgraph, env, logger);
+}
+
+async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: Logger): Promise<Closer[]> {
+  const config = loadSubgraphServiceConfig(subgraph, env);
+  const closers = new Closers();
+  const what = `The ${subgraph.name} service`;
+  return closers.undoOnFailure(what, async () => {
+    const opened = await subgraph.open({ mode: 'servers', url: config.databaseUrl });
+    closers.push(() => opened.close());
+    const bus = createKafkaEventBus(subgraph.name, config.kafka, logger);
+    closers.push(() => bus.close());
+    await bus.ensureTopics();
+    // The subgraph logs its one "<name> subgraph ready" line with the URL.
+    const running = await opened.start({
+      bus,
+      jwt: subgraph.signsTokens ? config.jwt : { ...config.jwt, privateKey: null },
+      logger,
+      port: config.port,
+      host: config.host,
+      admin: config.admin,
+    });
+    closers.push(() => running.close());
+    return [() => closers.closeAll(what)];
+  });
+}
+
+async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> {
+  const config = loadGatewayConfig(env, subgraphs);
+  const bus = createKafkaEventBus('gateway', config.kafka, logger);
+  await bus.ensureTopics();
+  const gateway = await startGateway({
+    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    subgraphUrls: config.subgraphUrls,
+    jwtPublicKey: config.jwt.publicKey,
+    logger,
+    port: config.port,
+    host: config.host,
+    subscriptions: { bus },
+  });
+  logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
+  return [() => bus.close(), () => gateway.close()];
+}

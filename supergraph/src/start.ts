@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import {
+  ConfigError,
+  readInt,
+  readJwtConfig,
+  readKafkaConfig,
+  readString,
+  type Env,
+} from '@commerce/common/config';
+import type { Logger } from '@commerce/common/logger';
+import type { AdminAccount } from '@commerce/common/server';
+import { startEmbeddedSupergraph } from './embedded.js';
+import { startServerSupergraph } from './on-servers.js';
+
+/** The variables that switch `npm start` from the embedded mode to the servers. */
+export const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
+
+export const defaultAdmin: AdminAccount = { email: 'admin@example.com', password: 'Admin12345!' };
+
+/** 'embedded' when none of the server variables is set, 'servers' when all are; else ConfigError. */
+export function startMode(env: Env): 'embedded' | 'servers' {
+  const set = serverVariables.filter((name) => env[name]?.trim());
+  if (set.length === 0) return 'embedded';
+  if (set.length === serverVariables.length) return 'servers';
+  const missing = serverVariables.filter((name) => !set.includes(name)).join(', ');
+  throw new ConfigError(
+    `${set.join(', ')} set but not ${missing}: set all three to run on servers ` +
+      '(e.g. `set -a; . .infra/env; set +a` after `npm run infra:up`), or none for the embedded mode',
+  );
+}
+
+/** What `npm start` started: how to stop it, and the lines to print for the person who started it. */
+export interface StartedSupergraph {
+  readonly url: string;
+  readonly banner: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm start`: the whole supergraph in this process.
+ * - None of KAFKA_BROKERS, DATABASE_URL, MONGODB_URL set: embedded mode. No server needed: SQLite
+ *   (TypeORM on sql.js) and JSON document files in DATA_DIR (default ./data), an in-process event
+ *   bus. The admin and, on the folder's first start, the demo products are seeded.
+ * - All three set: the servers they name (e.g. those of `npm run infra:up`). Each subgraph gets
+ *   its own database there: commerce_<name>.
+ */
+export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSupergraph> {
+  const mode = startMode(env);
+  const admin: AdminAccount = {
+    email: readString(env, 'ADMIN_EMAIL', defaultAdmin.email),
+    password: readString(env, 'ADMIN_PASSWORD', defaultAdmin.password),
+  };
+  const port = readInt(env, 'PORT', 4000);
+  const host = readString(env, 'HOST', '127.0.0.1');
+  if (mode === 'servers') {
+    const kafka = readKafkaConfig(env);
+    if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
+    const supergraph = await startServerSupergraph({
+      kafka,
+      databaseUrl: readString(env, 'DATABASE_URL'),
+      mongodbUrl: readString(env, 'MONGODB_URL'),
+      jwt: readJwtConfig(env),
+      admin,
+      logger,
+      port,
+      host,
+    });
+    const url = supergraph.gateway.url;
+    return {
+      url,
+      banner: `\n  commerce-supergraph is up: ${url}\n  admin: ${admin.email} / ${admin.password}\n`,
+      close: () => supergraph.close(),
+    };
+  }
+  const dataDir = resolve(readString(env, 'DATA_DIR', 'data'));
+  const supergraph = await startEmbeddedSupergraph({
+    dataDir,
+    jwt: readJwtConfig({ ...env, DATA_DIR: dataDir }),
+    admin,
+    logger,
+    port,
+    host,
+  });
+  const url = supergraph.gateway.url;
+  const password = env['ADMIN_PASSWORD']?.trim()
+    ? '(the password in ADMIN_PASSWORD)'
+    : `${admin.password}  (default; set ADMIN_EMAIL / ADMIN_PASSWORD before the first start)`;
+  const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';
+  const banner = [
+    '',
+    `  commerce-supergraph is up (embedded: data in ${dataDir}, in-process events)`,
+    '',
+    `  GraphQL API and playground: ${url}`,
+    `  Admin: ${admin.email} / ${password}`,
+    `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
+    '           then send the header  Authorization: Bearer <accessToken>',
+    `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,
+    '',
+    `  Delete ${dataDir} to start afresh. Ctrl-C stops.`,
+    '',
+  ].join('\n');
+  return { url, banner, close: () => supergraph.close() };
+}
