@@ -49,9 +49,19 @@ cmd_up() {
   # Start everything first, then wait: the startups overlap.
   for p in "${SELECTED[@]}"; do "${p}_start"; done
   for p in "${SELECTED[@]}"; do "${p}_wait"; done
-  for p in "${SELECTED[@]}"; do "${p}_env"; done >"$INFRA_DIR/env"
+  write_env
   log "up in $((SECONDS - started))s; env written to $INFRA_DIR/env"
   cat "$INFRA_DIR/env"
+}
+
+# write_env: .infra/env gets the lines of every server that is running now, whichever were named,
+# so that starting or stopping some servers keeps the others' lines.
+write_env() {
+  local p
+  for p in kafka pg ferret; do
+    if "${p}_status" >/dev/null 2>&1; then "${p}_env"; fi
+  done >"$INFRA_DIR/env.tmp"
+  mv "$INFRA_DIR/env.tmp" "$INFRA_DIR/env"
 }
 
 cmd_down() {
@@ -59,7 +69,8 @@ cmd_down() {
   select_services "$@"
   lock
   for p in "${SELECTED[@]}"; do "${p}_stop"; done
-  (($# > 0)) || rm -f "$INFRA_DIR/env"
+  write_env
+  [[ -s $INFRA_DIR/env ]] || rm -f "$INFRA_DIR/env"
   log "stopped"
 }
 

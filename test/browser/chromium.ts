@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it). */
+/** Debian's Chromium; the e2e global setup installs it when missing (scripts/infra/chromium.sh). */
 export const chromiumPath = '/usr/bin/chromium';
 
 /** A headless Chromium with a fresh profile; `close()` also deletes the profile. */
@@ -20,9 +20,7 @@ export interface Browser {
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is missing at ${chromiumPath}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does)`,
-    );
+    throw new Error(`Chromium is missing at ${chromiumPath}: run \`bash scripts/infra/chromium.sh\``);
   }
   const profile = await mkdtemp(join(tmpdir(), 'playground-chromium-'));
   try {

@@ -11,6 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
@@ -148,6 +149,12 @@ export default async function setup(project: TestProject): Promise<void> {
     result.status === 'rejected' ? [errorMessage(result.reason)] : [],
   );
   if (failures.length > 0) throw new Error(failures.join('\n'));
+
+  // The playground's browser test (e2e) drives Debian's Chromium: installed here when missing, so that
+  // the download never counts against a test's timeout.
+  if (project.name === 'e2e') {
+    await promisify(execFile)('bash', [`${repoRoot}scripts/infra/chromium.sh`], { timeout: 900_000 });
+  }
 
   project.provide('kafkaBrokers', env.KAFKA_BROKERS);
   project.provide('databaseUrl', env.DATABASE_URL);

@@ -1,6 +1,7 @@
 import {
   Kafka,
   logLevel,
+  Partitioners,
   type Admin,
   type Consumer,
   type IHeaders,
@@ -23,6 +24,15 @@ export interface KafkaEventBusOptions {
   readonly logger: Logger;
 }
 
+/**
+ * kafkajs warnings that describe a choice this project made on purpose. The producer's retries are
+ * limited so that a publish fails while the broker is down and the outbox relay backs off (the
+ * outbox and idempotent consumers keep the guarantee, not endless retries).
+ */
+const expectedWarnings = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+]);
+
 /** A kafkajs client whose logs go through the project's logger. */
 export function createKafkaClient(clientId: string, brokers: readonly string[], logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' });
@@ -36,6 +46,7 @@ export function createKafkaClient(clientId: string, brokers: readonly string[], 
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        if (expectedWarnings.has(message)) return;
         if (level <= logLevel.ERROR) log.error(rest, message);
         else if (level === logLevel.WARN) log.warn(rest, message);
         else log.debug(rest, message);
@@ -220,6 +231,8 @@ export class KafkaEventBus implements EventBus<Topics> {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // The default (murmur2, like the Java client) chosen explicitly, which also silences kafkajs's notice.
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       await producer.connect();
       return producer;
