@@ -7,7 +7,7 @@
  * (`scripts/compose-check/validate.sh` adds the `docker-compose config -q` check where apt is at hand.)
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -595,7 +595,17 @@ function workspaces(): string[] {
   if (!Array.isArray(list) || !list.every((item): item is string => typeof item === 'string'))
     throw new Error('package.json: workspaces is not a list of folders');
   expect(list.length).toBeGreaterThan(0);
-  return list;
+  // A `folder/*` pattern names every subfolder that has a package.json, as npm reads it.
+  return list.flatMap((pattern) =>
+    pattern.endsWith('/*')
+      ? readdirSync(join(root, pattern.slice(0, -2)), { withFileTypes: true })
+          .filter(
+            (entry) =>
+              entry.isDirectory() && existsSync(join(root, pattern.slice(0, -2), entry.name, 'package.json')),
+          )
+          .map((entry) => `${pattern.slice(0, -2)}/${entry.name}`)
+      : [pattern],
+  );
 }
 
 /** `a/b/c` -> ['a/b/c', 'a/b', 'a']. */
