@@ -63,7 +63,7 @@ export const defaultRateLimitSettings: RateLimitSettings = Object.freeze({
     loginFailuresPerAddress: { points: 50, seconds: minutes(15) },
     registrationsPerAddress: { points: 20, seconds: minutes(60) },
     refreshesPerAddress: { points: 120, seconds: minutes(15) },
-    requestsPerAddress: { points: 600, seconds: minutes(1) },
+    requestsPerAddress: { points: 1_200, seconds: minutes(1) },
     connectionsPerAddress: { points: 120, seconds: minutes(1) },
     connectionsPerUser: { points: 60, seconds: minutes(1) },
   }),
