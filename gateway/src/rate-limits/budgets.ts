@@ -47,7 +47,13 @@ export class Budgets {
    * database fail, each instance keeps counting in its own memory until it answers again.
    */
   static async onPostgres(rates: Rates, databaseUrl: string, logger: Logger): Promise<Budgets> {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    // A database that hangs must not hold requests: past 2 s a query fails and the insurance counts.
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 4,
+      connectionTimeoutMillis: 2_000,
+      query_timeout: 2_000,
+    });
     pool.on('error', (error) => logger.warn({ err: error }, 'rate limit database connection failed'));
     try {
       const limiters: Partial<Record<RateName, RateLimiterAbstract>> = {};

@@ -90,7 +90,7 @@ export class SocketGuard implements SubscriptionGuard {
     operationKey: string,
   ): Promise<readonly GraphQLError[] | undefined> {
     const state = this.sockets.get(socket);
-    if (!state) return [tooMany('Connection is closing')];
+    if (!state) return [new GraphQLError('Connection is closing', { extensions: { code: 'BAD_REQUEST' } })];
     const exhausted = await this.take('requestsPerAddress', state.address);
     if (exhausted) return [rateLimited(exhausted)];
     const { caps } = this.settings;
