@@ -64,7 +64,14 @@ async function runBench(): Promise<void> {
   deadline.unref();
 
   const { startSupergraph } = await import('../test/harness/supergraph.js');
-  const supergraph = await startSupergraph();
+  // The N subscribers all come from 127.0.0.1: raise the per-address limits to let them in.
+  const perAddress = { points: subscribers * 2, seconds: 60 };
+  const supergraph = await startSupergraph({
+    rateLimits: {
+      rates: { connectionsPerAddress: perAddress, requestsPerAddress: perAddress },
+      caps: { openConnectionsPerAddress: subscribers },
+    },
+  });
   const child = fork(fileURLToPath(import.meta.url), ['--clients'], { execArgv: process.execArgv });
   try {
     const client = createClient(supergraph.gatewayUrl);

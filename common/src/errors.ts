@@ -62,6 +62,8 @@ const safeCodes = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's rate limits (HTTP 429 with Retry-After).
+  'RATE_LIMITED',
 ]);
 
 /**

@@ -15,6 +15,7 @@ import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-sourc
 import { createKeepAliveFetcher } from './fetcher.js';
 import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
+import { openRateLimits, type RateLimitOptions } from './rate-limits/rate-limits.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
 import type { BacklogLimits } from './subscriptions/backlog.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
@@ -25,6 +26,9 @@ export type { SubgraphUrls } from './data-source.js';
 export { loadGatewayConfig, type GatewayConfig } from './config.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
+export { loadRateLimitConfig } from './rate-limits/config.js';
+export type { RateLimitOptions } from './rate-limits/rate-limits.js';
+export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
@@ -52,6 +56,8 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Serve subscriptions over WebSocket; without this option the gateway serves HTTP only. */
   readonly subscriptions?: GatewaySubscriptionOptions;
+  /** Rate limits and WebSocket caps (always on): the defaults in memory unless given otherwise. */
+  readonly rateLimits?: RateLimitOptions;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -74,6 +80,8 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
+  const registry = new Registry();
+  const rateLimits = await openRateLimits(options.rateLimits ?? {}, registry, logger);
   const fetcher = createKeepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -91,22 +99,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stopOnTerminationSignals: false,
     logger,
     // Browsers get our own offline playground (playground/), never Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), rateLimits.http.plugin()],
   });
   try {
     await apollo.start();
   } catch (error) {
     fetcher.close();
+    await rateLimits.close();
     throw error;
   }
   const graphqlHttp: GraphqlHttpOptions<GatewayContext> = {
     apollo,
     logger,
-    context: (request, correlationId) =>
+    context: rateLimits.http.contextWith((request, correlationId) =>
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
+    ),
     health: () => Promise.resolve({ status: 'ok', checks: { gateway: 'ok' } }),
   };
-  const registry = new Registry();
   const server = createGraphqlHttpServer({
     ...graphqlHttp,
     routes: {
@@ -129,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         jwtPublicKey: options.jwtPublicKey,
         logger,
         registry,
+        guard: rateLimits.sockets,
       });
     }
     port = await listen(server, options.port ?? 0, host);
@@ -136,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await subscriptions?.close();
     await apollo.stop();
     fetcher.close();
+    await rateLimits.close();
     throw error;
   }
   const url = `http://${host}:${port}/graphql`;
@@ -152,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await closeServer(server);
         await apollo.stop();
         fetcher.close();
+        await rateLimits.close();
       })();
       return closing;
     },

@@ -2,7 +2,7 @@ import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RunningGateway } from '@commerce/gateway';
+import type { RateLimitOptions, RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { ensurePostgresDatabase, withDatabase } from './databases.js';
 import { startGatewayFor } from './start-gateway.js';
@@ -22,6 +22,8 @@ export interface ServerSupergraphOptions {
   /** The gateway's port; the subgraphs listen on their listed ports. */
   readonly port: number;
   readonly host?: string;
+  /** The gateway's rate limits (default: the defaults), counted in the database commerce_gateway. */
+  readonly rateLimits?: RateLimitOptions;
 }
 
 export interface ServerSupergraph {
@@ -50,7 +52,11 @@ export async function startServerSupergraph(options: ServerSupergraphOptions): P
       { bus, jwt: options.jwt, logger: options.logger, admin: options.admin, ports: 'listed' },
       closers,
     );
-    const gateway = await startGatewayFor(subgraphs, bus, options, closers);
+    const rateLimits = {
+      ...options.rateLimits,
+      databaseUrl: await ensurePostgresDatabase(options.databaseUrl, 'commerce_gateway'),
+    };
+    const gateway = await startGatewayFor(subgraphs, bus, { ...options, rateLimits }, closers);
     return { gateway, subgraphs, close: () => closers.closeAll('The supergraph') };
   });
 }

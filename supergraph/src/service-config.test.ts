@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
+import { loadGatewayServiceConfig, loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
 import { subgraphs } from './subgraphs.js';
 
 const keys = generateKeyPair();
@@ -48,6 +48,17 @@ describe('the configuration of a subgraph on MongoDB', () => {
     expect(() =>
       loadSubgraphServiceConfig(mongo, { ...base, MONGODB_URL: 'mongodb://127.0.0.1:27017/' }),
     ).toThrow('MONGODB_URL');
+  });
+});
+
+describe('the gateway process configuration', () => {
+  it('counts its rate limits in DATABASE_URL (shared by every instance), and fails naming it when missing', () => {
+    const config = loadGatewayServiceConfig({ ...base, RATE_LIMIT_REQUESTS_PER_ADDRESS: '100/1m' });
+    expect(config.rateLimits.databaseUrl).toBe(base.DATABASE_URL);
+    expect(config.rateLimits.rates?.requestsPerAddress).toEqual({ points: 100, seconds: 60 });
+    expect(Object.keys(config.subgraphUrls).sort()).toEqual(subgraphs.map(({ name }) => name).sort());
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => loadGatewayServiceConfig({ ...base, DATABASE_URL: undefined })).toThrow('DATABASE_URL');
   });
 });
 

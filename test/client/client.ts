@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { subscribe, type LiveSubscription, type SubscribeOptions } from './subscriptions.js';
 
 export type { ClosedEvent, LiveSubscription, SubscribeOptions, SubscriptionResult } from './subscriptions.js';
+export { connect, type LiveConnection, type SubscriptionEnd } from './subscriptions.js';
 
 /** One error of a GraphQL response; `extensions.code` is the project's stable error code. */
 export interface ResponseError {

@@ -180,6 +180,67 @@ export function subscribe<TResult, TVariables>(
   };
 }
 
+/** How one subscription of a shared connection ended. */
+export type SubscriptionEnd =
+  | { readonly kind: 'error'; readonly errors: readonly ResponseError[] }
+  | { readonly kind: 'complete' }
+  | ({ readonly kind: 'closed' } & ClosedEvent);
+
+/** One graphql-ws connection carrying many subscriptions (`subscribe` opens one connection each). */
+export interface LiveConnection {
+  /** Resolves once the server acknowledged the connection (`connection_ack`). */
+  readonly connected: Promise<void>;
+  /** Resolves when the socket closes, with the server's close code and reason. */
+  readonly closed: Promise<ClosedEvent>;
+  /** Starts a subscription here; resolves when it ends (an `error` message, `complete`, or the close). */
+  subscribe<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<SubscriptionEnd>;
+  close(): Promise<void>;
+}
+
+/** Opens a graphql-ws connection to `httpUrl` (its ws:// twin) on which to run several subscriptions. */
+export function connect(httpUrl: string, options: SubscribeOptions = {}): LiveConnection {
+  let markConnected!: () => void;
+  let markClosed!: (event: ClosedEvent) => void;
+  const connected = new Promise<void>((resolve) => (markConnected = resolve));
+  const closed = new Promise<ClosedEvent>((resolve) => (markClosed = resolve));
+  const client = createWsClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: {
+      ...(options.connectionParams ?? (options.token ? { authorization: `Bearer ${options.token}` } : {})),
+    },
+    lazy: false,
+    retryAttempts: 0,
+    onNonLazyError: () => undefined,
+    on: { connected: () => markConnected(), closed: (event) => markClosed(closeEventOf(event)) },
+  });
+  return {
+    connected,
+    closed,
+    subscribe(document, variables) {
+      return new Promise<SubscriptionEnd>((resolve) => {
+        void closed.then((event) => resolve({ kind: 'closed', ...event }));
+        client.subscribe(
+          { query: print(document), variables: variables ?? {} },
+          {
+            next: () => undefined,
+            error: (error) => {
+              if (Array.isArray(error)) resolve({ kind: 'error', errors: error as ResponseError[] });
+            },
+            complete: () => resolve({ kind: 'complete' }),
+          },
+        );
+      });
+    },
+    close: async () => {
+      await client.dispose();
+    },
+  };
+}
+
 function closeEventOf(event: unknown): ClosedEvent {
   if (typeof event === 'object' && event !== null) {
     const { code, reason } = event as { code?: unknown; reason?: unknown };

@@ -2,7 +2,7 @@
  * docker-compose.yml, the Dockerfile and .dockerignore, checked without a Docker engine against the
  * supergraph's list of subgraphs: the file is read the way Compose reads it, and each app service's
  * environment is fed to the configuration loader its process runs (loadSubgraphServiceConfig with
- * its descriptor, or loadGatewayConfig with the list), with the JWT key files produced by the
+ * its descriptor, or loadGatewayServiceConfig), with the JWT key files produced by the
  * compose file's own jwt-keys command.
  * (`scripts/compose-check/validate.sh` adds the `docker-compose config -q` check where apt is at hand.)
  */
@@ -18,7 +18,12 @@ import { signAccessToken, verifyAccessToken } from '@commerce/common/auth';
 import type { Env, JwtConfig } from '@commerce/common/config';
 import type { AdminAccount, SubgraphDescriptor } from '@commerce/common/server';
 import { loadGatewayConfig } from '@commerce/gateway';
-import { loadSubgraphServiceConfig, serviceNames, subgraphs } from '@commerce/supergraph';
+import {
+  loadGatewayServiceConfig,
+  loadSubgraphServiceConfig,
+  serviceNames,
+  subgraphs,
+} from '@commerce/supergraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   interpolate,
@@ -62,7 +67,7 @@ interface Loaded {
   readonly host: string;
   readonly jwt: JwtConfig;
   readonly kafkaBrokers: readonly string[];
-  /** DATABASE_URL or MONGODB_URL as the loader read it (none for the gateway). */
+  /** DATABASE_URL or MONGODB_URL as the loader read it (the gateway's: its rate-limit counters). */
   readonly databaseUrl: string | undefined;
   readonly admin: AdminAccount | undefined;
 }
@@ -70,8 +75,13 @@ interface Loaded {
 /** The loader the process of `scripts/service.ts <name>` runs (supergraph/src/service.ts). */
 function loadConfig(name: string, env: Env): Loaded {
   if (name === 'gateway') {
-    const config = loadGatewayConfig(env, subgraphs);
-    return { ...config, kafkaBrokers: config.kafka.brokers, databaseUrl: undefined, admin: undefined };
+    const config = loadGatewayServiceConfig(env);
+    return {
+      ...config,
+      kafkaBrokers: config.kafka.brokers,
+      databaseUrl: config.rateLimits.databaseUrl,
+      admin: undefined,
+    };
   }
   const config = loadSubgraphServiceConfig(descriptor(name), env);
   return { ...config, kafkaBrokers: config.kafka.brokers };
@@ -313,8 +323,21 @@ describe('docker-compose.yml', () => {
       expect(service(name).dependsOn['postgres-init']).toBe('service_completed_successfully');
   });
 
+  it('gives the gateway a database of its own for the rate-limit counters, created before it starts', () => {
+    const gateway = service('gateway');
+    const url = parseServerUrl(load('gateway').config.databaseUrl ?? '');
+    expect(url).toMatchObject({ host: 'postgres', port: 5432, database: 'commerce_gateway' });
+    const subgraphDatabases = subgraphsOn('postgres').map(
+      (name) => parseServerUrl(load(name).config.databaseUrl ?? '').database,
+    );
+    expect(subgraphDatabases).not.toContain(url.database);
+    expect(service('postgres-init').command?.join(' ')).toContain(`'${url.database}'`);
+    expect(gateway.dependsOn['postgres']).toBe('service_healthy');
+    expect(gateway.dependsOn['postgres-init']).toBe('service_completed_successfully');
+  });
+
   it('passes POSTGRES_PASSWORD from the shell to the server, the init job and every DATABASE_URL', () => {
-    const names = subgraphsOn('postgres');
+    const names = [...subgraphsOn('postgres'), 'gateway'];
     const custom = readComposeFile(composePath, { POSTGRES_PASSWORD: 's3cret' });
     const password = (name: string): string =>
       parseServerUrl(custom.services[name]?.environment['DATABASE_URL'] ?? '').password;

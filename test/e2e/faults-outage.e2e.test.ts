@@ -28,7 +28,11 @@ describe('a Kafka outage', () => {
 
   beforeAll(async () => {
     broker = await startPrivateBroker();
-    supergraph = await startSupergraph({ kafkaBrokers: broker.brokers });
+    supergraph = await startSupergraph({
+      kafkaBrokers: broker.brokers,
+      // The drain is watched by polling ten products every 200 ms from 127.0.0.1 for up to a minute.
+      rateLimits: { rates: { requestsPerAddress: { points: 10_000, seconds: 60 } } },
+    });
     client = createClient(supergraph.gatewayUrl);
     adminToken = await login(client, supergraph.admin.email, supergraph.admin.password);
     const observe = { fromBeginning: true };

@@ -7,7 +7,7 @@ import type { JwtConfig } from '@commerce/common/config';
 import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import { startGateway, type RunningGateway } from '@commerce/gateway';
+import { startGateway, type RateLimitOptions, type RunningGateway } from '@commerce/gateway';
 import {
   Closers,
   forEachSubgraph,
@@ -43,6 +43,12 @@ export interface SupergraphOptions {
    * servers: SQLite and JSON document files in a temporary folder, the in-process event bus.
    */
   readonly storage?: 'servers' | 'embedded';
+  /**
+   * Rate limits and WebSocket caps to change from their defaults, for every gateway instance (a test
+   * about something else than a limit may raise it; none is ever off). On the servers the counters
+   * are shared by the instances through a database of this run; embedded, each counts in memory.
+   */
+  readonly rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -86,6 +92,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     let bus: EventBus<Topics>;
     let kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
     let opened: OpenedSubgraphs;
+    let rateLimits: RateLimitOptions = { ...options.rateLimits };
     if (options.storage === 'embedded') {
       const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
       closers.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
@@ -97,6 +104,9 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       closers.push(() => testBus.close());
       bus = testBus.bus;
       kafka = { client: testBus.kafka, topicPrefix: testBus.topicPrefix };
+      const counters = await createPostgresDatabase('e2e_gateway');
+      closers.push(() => counters.drop());
+      rateLimits = { ...rateLimits, databaseUrl: counters.url };
       opened = await openServerStorage(async (subgraph) => {
         const database =
           subgraph.server === 'postgres'
@@ -108,7 +118,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     }
     const subgraphs = await startSubgraphs(opened, { bus, jwt, logger, admin, ports: 'free' }, closers);
     const front = await startFront(
-      { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances },
+      { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances, rateLimits },
       closers,
     );
     if (kafka) {
@@ -129,6 +139,7 @@ async function startFront(
     readonly keys: { readonly publicKey: string; readonly privateKey: string };
     readonly logger: Logger;
     readonly gatewayInstances: number | undefined;
+    readonly rateLimits: RateLimitOptions;
   },
   closers: Closers,
 ): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
@@ -147,6 +158,7 @@ async function startFront(
       logger,
       port: 0,
       subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
+      rateLimits: settings.rateLimits,
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

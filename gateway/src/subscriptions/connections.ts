@@ -9,11 +9,13 @@ import type { SubscriptionField } from './fields.js';
 /**
  * Close codes of this service beyond graphql-ws's own (`CloseCode`: 4401 Unauthorized, 4403
  * Forbidden, 4400 BadRequest ...). 1013 "Try Again Later": graphql-ws clients may reconnect, and a
- * reconnected stock subscriber simply resumes from the latest state.
+ * reconnected stock subscriber simply resumes from the latest state. 4429: too many (connections
+ * or subscriptions, rate-limits/socket-guard.ts), the reason names the cap.
  */
 export const SubscriptionCloseCode = {
   TooSlow: 1013,
   GoingAway: 1001,
+  TooMany: 4429,
 } as const;
 
 /** The longest delay setTimeout accepts (about 24.8 days). */

@@ -7,6 +7,7 @@ import {
   type ServerOptions as GraphqlWsServerOptions,
 } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
+import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import { authenticateConnection } from './auth.js';
 import { Connection, type Connections } from './connections.js';
 import { accessTo } from './fields.js';
@@ -30,6 +31,7 @@ export interface ProtocolDependencies {
   readonly connections: Connections;
   readonly jwtPublicKey: string;
   readonly logger: Logger;
+  readonly guard?: SubscriptionGuard | undefined;
 }
 
 /**
@@ -49,13 +51,15 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
   return {
     isProd: true,
     connectionInitWaitTimeout: 10_000,
-    onConnect: (ctx) => {
+    onConnect: async (ctx) => {
       const socket = ctx.extra.socket;
       const auth = authenticateConnection(ctx.connectionParams, deps.jwtPublicKey);
       if (auth.kind === 'refused') {
         socket.close(CloseCode.Unauthorized, auth.reason);
         return false;
       }
+      if (deps.guard && !(await deps.guard.admit(socket, auth.kind === 'viewer' ? auth.viewer : null)))
+        return false;
       const pending = (): number => Object.keys(ctx.subscriptions).length;
       const connection =
         auth.kind === 'viewer'
@@ -65,7 +69,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       connections.accept(connection);
       return true;
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const connection = connections.get(ctx.extra.socket);
       if (!connection)
         return [new GraphQLError('Connection is closing', { extensions: { code: 'BAD_REQUEST' } })];
@@ -86,6 +90,8 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       }
       const args = planner.argumentsOf(prepared, payload.variables);
       if (isErrors(args)) return args;
+      const refused = await deps.guard?.subscribe(connection.socket, id, prepared.key);
+      if (refused) return refused;
       return {
         schema: planner.apiSchema,
         document: prepared.document,
@@ -117,6 +123,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         }),
       ],
     }),
+    onComplete: (ctx, id) => deps.guard?.completed(ctx.extra.socket, id),
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? formatted(result) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
   };

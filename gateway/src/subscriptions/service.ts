@@ -14,6 +14,7 @@ import type { Logger } from '@commerce/common/logger';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
 import { Connections } from './connections.js';
 import { EventExecutor } from './executor.js';
@@ -48,6 +49,8 @@ export interface SubscriptionServiceOptions {
   /** Interval of WebSocket pings (a peer that misses a pong is dropped); default 12 000 ms. */
   readonly keepAliveMs?: number;
   readonly limits?: Partial<BacklogLimits>;
+  /** Rate limits and caps of the connections and subscriptions (4429); default none. */
+  readonly guard?: SubscriptionGuard;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -102,9 +105,13 @@ export async function startSubscriptionService(
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const connections = new Connections(metrics);
-  wss.on('connection', (socket) => connections.opened(socket));
+  const { guard } = options;
+  wss.on('connection', (socket, request) => {
+    connections.opened(socket);
+    guard?.opened(socket, request);
+  });
   const graphqlWs = useServer(
-    graphqlWsOptions({ planner, hub, connections, jwtPublicKey: options.jwtPublicKey, logger }),
+    graphqlWsOptions({ planner, hub, connections, jwtPublicKey: options.jwtPublicKey, logger, guard }),
     wss,
     options.keepAliveMs ?? 12_000,
   );
