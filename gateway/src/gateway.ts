@@ -12,6 +12,7 @@ import {
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
+import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
 import { createKeepAliveFetcher } from './fetcher.js';
 import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
@@ -23,6 +24,7 @@ import { Registry } from 'prom-client';
 export type { GatewayContext } from './context.js';
 export type { SubgraphUrls } from './data-source.js';
 export { loadGatewayConfig, type GatewayConfig } from './config.js';
+export { readGatewayExposure, type GatewayExposure, type MetricsAccess } from './exposure.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
 
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Serve subscriptions over WebSocket; without this option the gateway serves HTTP only. */
   readonly subscriptions?: GatewaySubscriptionOptions;
+  /** Introspection, suggestions and /metrics (default: all open, as on a developer's machine). */
+  readonly exposure?: GatewayExposure;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -74,6 +78,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
+  const exposure = options.exposure ?? developmentExposure;
   const fetcher = createKeepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -85,7 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    ...apolloExposure(exposure, formatError),
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
@@ -110,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createGraphqlHttpServer({
     ...graphqlHttp,
     routes: {
-      '/metrics': metricsRoute(registry),
+      '/metrics': metricsRoute(registry, exposure.metrics),
       // Browsers get the playground at / and GET /graphql; other GET /graphql reach Apollo as before.
       ...playgroundRoutes({ graphql: handledBy(createGraphqlHttpServer(graphqlHttp)), logger }),
     },
@@ -129,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         jwtPublicKey: options.jwtPublicKey,
         logger,
         registry,
+        introspection: exposure.introspection,
       });
     }
     port = await listen(server, options.port ?? 0, host);

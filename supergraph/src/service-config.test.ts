@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
+import { loadSubgraphServiceConfig } from './service-config.js';
 import { subgraphs } from './subgraphs.js';
 
 const keys = generateKeyPair();
@@ -48,17 +48,5 @@ describe('the configuration of a subgraph on MongoDB', () => {
     expect(() =>
       loadSubgraphServiceConfig(mongo, { ...base, MONGODB_URL: 'mongodb://127.0.0.1:27017/' }),
     ).toThrow('MONGODB_URL');
-  });
-});
-
-describe('readAdminAccount', () => {
-  it('reads the admin account from ADMIN_EMAIL and ADMIN_PASSWORD, and wants both', () => {
-    expect(readAdminAccount({ ADMIN_EMAIL: ' root@example.com ', ADMIN_PASSWORD: 'secret123' })).toEqual({
-      email: 'root@example.com',
-      password: 'secret123',
-    });
-    expect(readAdminAccount({})).toBeUndefined();
-    expect(() => readAdminAccount({ ADMIN_EMAIL: 'root@example.com' })).toThrow('ADMIN_PASSWORD');
-    expect(() => readAdminAccount({ ADMIN_PASSWORD: 'secret123' })).toThrow('ADMIN_EMAIL');
   });
 });

@@ -48,6 +48,8 @@ export interface SubscriptionServiceOptions {
   /** Interval of WebSocket pings (a peer that misses a pong is dropped); default 12 000 ms. */
   readonly keepAliveMs?: number;
   readonly limits?: Partial<BacklogLimits>;
+  /** Introspection and "Did you mean …" suggestions in errors (default true). */
+  readonly introspection?: boolean;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -77,7 +79,9 @@ export async function startSubscriptionService(
   const consumerGroup = `gateway-${instanceId}`;
   const path = options.path ?? '/graphql';
   const metrics = new SubscriptionMetrics(options.registry);
-  const planner = new SubscriptionPlanner(options.supergraphSdl);
+  const planner = new SubscriptionPlanner(options.supergraphSdl, {
+    introspection: options.introspection ?? true,
+  });
   const subgraphs = Object.fromEntries(
     planner.subgraphs
       .filter(({ name }) => name !== 'subscriptions')
