@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { legacyHash } from '../../../../test/fixtures/legacy-password-hash.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 
-describe('password hashing', () => {
+// scrypt at N=2^17 takes about 0.4 s per hash on an idle core, several times that on a busy machine.
+describe('password hashing', { timeout: 30_000 }, () => {
   it('verifies the password it hashed and refuses another', async () => {
     const stored = await hashPassword('secret123');
     expect(await verifyPassword('secret123', stored)).toBe(true);
