@@ -52,6 +52,20 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('closes introspection and /metrics with NODE_ENV=production unless GRAPHQL_INTROSPECTION / METRICS_TOKEN open them', () => {
+    expect(loadGatewayConfig(base, subgraphs).exposure).toEqual({ introspection: true, metrics: 'open' });
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(loadGatewayConfig(production, subgraphs).exposure).toEqual({
+      introspection: false,
+      metrics: 'off',
+    });
+    const opened = { ...production, GRAPHQL_INTROSPECTION: 'true', METRICS_TOKEN: 'scrape' };
+    expect(loadGatewayConfig(opened, subgraphs).exposure).toEqual({
+      introspection: true,
+      metrics: { bearerToken: 'scrape' },
+    });
+  });
+
   it('fails naming KAFKA_BROKERS when it is missing', () => {
     expect(() => loadGatewayConfig({ ...base, KAFKA_BROKERS: undefined }, subgraphs)).toThrow(
       'KAFKA_BROKERS',

@@ -12,6 +12,7 @@ import {
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
+import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
 import { createKeepAliveFetcher } from './fetcher.js';
 import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
@@ -24,6 +25,7 @@ import { Registry } from 'prom-client';
 export type { GatewayContext } from './context.js';
 export type { SubgraphUrls } from './data-source.js';
 export { loadGatewayConfig, type GatewayConfig } from './config.js';
+export { readGatewayExposure, type GatewayExposure, type MetricsAccess } from './exposure.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
 export { loadRateLimitConfig } from './rate-limits/config.js';
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   readonly subscriptions?: GatewaySubscriptionOptions;
   /** Rate limits and WebSocket caps (always on): the defaults in memory unless given otherwise. */
   readonly rateLimits?: RateLimitOptions;
+  /** Introspection, suggestions and /metrics (default: all open, as on a developer's machine). */
+  readonly exposure?: GatewayExposure;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -82,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger.child({ component: 'gateway' });
   const registry = new Registry();
   const rateLimits = await openRateLimits(options.rateLimits ?? {}, registry, logger);
+  const exposure = options.exposure ?? developmentExposure;
   const fetcher = createKeepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -93,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    ...apolloExposure(exposure, formatError),
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
@@ -119,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createGraphqlHttpServer({
     ...graphqlHttp,
     routes: {
-      '/metrics': metricsRoute(registry),
+      '/metrics': metricsRoute(registry, exposure.metrics),
       // Browsers get the playground at / and GET /graphql; other GET /graphql reach Apollo as before.
       ...playgroundRoutes({ graphql: handledBy(createGraphqlHttpServer(graphqlHttp)), logger }),
     },
@@ -139,6 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         logger,
         registry,
         guard: rateLimits.sockets,
+        introspection: exposure.introspection,
       });
     }
     port = await listen(server, options.port ?? 0, host);

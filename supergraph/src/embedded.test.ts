@@ -102,6 +102,9 @@ describe('npm start without servers, stopped with Ctrl-C', { timeout: 120_000 },
     );
     first.child.kill('SIGINT');
     expect(await first.child.exited).toEqual({ code: 0, signal: null });
+    // The banner says where the admin's password comes from; no line of the process shows it.
+    expect(first.child.stdout).toContain(`Admin: ${admin.email}, password from ADMIN_PASSWORD`);
+    expect(first.child.stdout + first.child.stderr).not.toContain(admin.password);
 
     const second = await start();
     const again = createClient(second.url);

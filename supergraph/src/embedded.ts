@@ -1,7 +1,7 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RateLimitOptions, RunningGateway } from '@commerce/gateway';
+import type { GatewayExposure, RateLimitOptions, RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
 import { SettlingEventBus } from './settling-bus.js';
@@ -20,6 +20,8 @@ export interface EmbeddedSupergraphOptions {
   /** The gateway's port; 0 picks a free one. The subgraphs always take free ports. */
   readonly port: number;
   readonly host?: string;
+  /** The gateway's introspection, suggestions and /metrics (default: open). */
+  readonly exposure?: GatewayExposure;
   /** Create the demo products on the first start of this data folder (default true). */
   readonly seedDemo?: boolean;
   /** How long close() waits for stored events to be published and consumed (default 10 s). */

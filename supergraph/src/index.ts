@@ -11,6 +11,7 @@ export * from './embedded.js';
 export * from './on-servers.js';
 export * from './start.js';
 export * from './service-config.js';
+export * from './admin-account.js';
 export * from './service.js';
 export * from './dead-letters.js';
 export { demoProducts } from './demo.js';

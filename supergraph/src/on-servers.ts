@@ -2,7 +2,7 @@ import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RateLimitOptions, RunningGateway } from '@commerce/gateway';
+import type { GatewayExposure, RateLimitOptions, RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { ensurePostgresDatabase, withDatabase } from './databases.js';
 import { startGatewayFor } from './start-gateway.js';
@@ -24,6 +24,8 @@ export interface ServerSupergraphOptions {
   readonly host?: string;
   /** The gateway's rate limits (default: the defaults), counted in the database commerce_gateway. */
   readonly rateLimits?: RateLimitOptions;
+  /** The gateway's introspection, suggestions and /metrics (default: open). */
+  readonly exposure?: GatewayExposure;
 }
 
 export interface ServerSupergraph {

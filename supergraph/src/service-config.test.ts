@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { describe, expect, it } from 'vitest';
-import { loadGatewayServiceConfig, loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
+import { loadGatewayServiceConfig, loadSubgraphServiceConfig } from './service-config.js';
 import { subgraphs } from './subgraphs.js';
 
 const keys = generateKeyPair();
@@ -59,17 +59,5 @@ describe('the gateway process configuration', () => {
     expect(Object.keys(config.subgraphUrls).sort()).toEqual(subgraphs.map(({ name }) => name).sort());
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => loadGatewayServiceConfig({ ...base, DATABASE_URL: undefined })).toThrow('DATABASE_URL');
-  });
-});
-
-describe('readAdminAccount', () => {
-  it('reads the admin account from ADMIN_EMAIL and ADMIN_PASSWORD, and wants both', () => {
-    expect(readAdminAccount({ ADMIN_EMAIL: ' root@example.com ', ADMIN_PASSWORD: 'secret123' })).toEqual({
-      email: 'root@example.com',
-      password: 'secret123',
-    });
-    expect(readAdminAccount({})).toBeUndefined();
-    expect(() => readAdminAccount({ ADMIN_EMAIL: 'root@example.com' })).toThrow('ADMIN_PASSWORD');
-    expect(() => readAdminAccount({ ADMIN_PASSWORD: 'secret123' })).toThrow('ADMIN_EMAIL');
   });
 });

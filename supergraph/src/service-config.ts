@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   mongoDatabaseName,
   readServiceConfig,
   readString,
@@ -13,34 +12,31 @@ import {
   type GatewayConfig,
   type RateLimitOptions,
 } from '@commerce/gateway';
+import { readAdminAccount } from './admin-account.js';
 import { subgraphs } from './subgraphs.js';
 
 /** One subgraph process's settings (a container, or `npm run service -- <name>`). */
 export interface SubgraphServiceConfig extends ServiceConfig {
   /** DATABASE_URL or MONGODB_URL, as the descriptor's server says: the subgraph's own database. */
   readonly databaseUrl: string;
-  /** ADMIN_EMAIL and ADMIN_PASSWORD, both or neither (only a subgraph that signs tokens seeds it). */
+  /**
+   * ADMIN_EMAIL and ADMIN_PASSWORD, both or neither (production: both), read only by a subgraph that
+   * signs tokens (it seeds the admin).
+   */
   readonly admin: AdminAccount | undefined;
 }
 
 /** Reads and freezes a subgraph process's settings; throws ConfigError naming the first problem. */
 export function loadSubgraphServiceConfig(
-  subgraph: Pick<SubgraphDescriptor, 'port' | 'server'>,
+  subgraph: Pick<SubgraphDescriptor, 'port' | 'server' | 'signsTokens'>,
   env: Env,
 ): SubgraphServiceConfig {
+  // First: a production start without its admin password stops here, before anything else.
+  const admin = subgraph.signsTokens ? readAdminAccount(env) : undefined;
   const service = readServiceConfig(env, subgraph.port);
   const databaseUrl = readString(env, subgraph.server === 'postgres' ? 'DATABASE_URL' : 'MONGODB_URL');
   if (subgraph.server === 'mongodb') mongoDatabaseName(databaseUrl);
-  return Object.freeze({ ...service, databaseUrl, admin: readAdminAccount(env) });
-}
-
-/** ADMIN_EMAIL and ADMIN_PASSWORD: both or neither. */
-export function readAdminAccount(env: Env): AdminAccount | undefined {
-  const email = env['ADMIN_EMAIL']?.trim();
-  const password = env['ADMIN_PASSWORD'];
-  if (email && !password) throw new ConfigError('Missing environment variable ADMIN_PASSWORD');
-  if (!email && password) throw new ConfigError('Missing environment variable ADMIN_EMAIL');
-  return email && password ? Object.freeze({ email, password }) : undefined;
+  return Object.freeze({ ...service, databaseUrl, admin });
 }
 
 /** The gateway process's settings: loadGatewayConfig's, and its rate limits. */

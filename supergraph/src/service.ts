@@ -60,6 +60,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     host: config.host,
     subscriptions: { bus },
     rateLimits: config.rateLimits,
+    exposure: config.exposure,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];

@@ -1,6 +1,11 @@
 import type { EventBus, Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { startGateway, type RateLimitOptions, type RunningGateway } from '@commerce/gateway';
+import {
+  startGateway,
+  type GatewayExposure,
+  type RateLimitOptions,
+  type RunningGateway,
+} from '@commerce/gateway';
 import type { Closers } from './closers.js';
 import { supergraphSdl } from './composition.js';
 import type { RunningSubgraphs } from './start-subgraphs.js';
@@ -12,6 +17,8 @@ export interface StartGatewayOptions {
   readonly host?: string | undefined;
   /** Default: the default limits, counted in memory. */
   readonly rateLimits?: RateLimitOptions | undefined;
+  /** Introspection, suggestions and /metrics (default: open, as on a developer's machine). */
+  readonly exposure?: GatewayExposure | undefined;
 }
 
 /** The gateway in front of the running subgraphs, with subscriptions from `bus`; pushed onto `closers`. */
@@ -30,6 +37,7 @@ export async function startGatewayFor(
     host: options.host,
     subscriptions: { bus },
     rateLimits: options.rateLimits,
+    exposure: options.exposure,
   });
   closers.push(() => gateway.close());
   return gateway;

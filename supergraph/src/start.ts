@@ -8,15 +8,13 @@ import {
   type Env,
 } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
-import type { AdminAccount } from '@commerce/common/server';
-import { loadRateLimitConfig } from '@commerce/gateway';
+import { loadRateLimitConfig, readGatewayExposure } from '@commerce/gateway';
+import { adminBannerLine, readStartAdmin } from './admin-account.js';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
 
 /** The variables that switch `npm start` from the embedded mode to the servers. */
 export const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
-
-export const defaultAdmin: AdminAccount = { email: 'admin@example.com', password: 'Admin12345!' };
 
 /** 'embedded' when none of the server variables is set, 'servers' when all are; else ConfigError. */
 export function startMode(env: Env): 'embedded' | 'servers' {
@@ -47,10 +45,10 @@ export interface StartedSupergraph {
  */
 export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSupergraph> {
   const mode = startMode(env);
-  const admin: AdminAccount = {
-    email: readString(env, 'ADMIN_EMAIL', defaultAdmin.email),
-    password: readString(env, 'ADMIN_PASSWORD', defaultAdmin.password),
-  };
+  const configuredAdmin = readStartAdmin(env);
+  const admin = configuredAdmin.account;
+  const adminLine = adminBannerLine(configuredAdmin);
+  const exposure = readGatewayExposure(env);
   const port = readInt(env, 'PORT', 4000);
   const host = readString(env, 'HOST', '127.0.0.1');
   const rateLimits = loadRateLimitConfig(env);
@@ -67,11 +65,12 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       port,
       host,
       rateLimits,
+      exposure,
     });
     const url = supergraph.gateway.url;
     return {
       url,
-      banner: `\n  commerce-supergraph is up: ${url}\n  admin: ${admin.email} / ${admin.password}\n`,
+      banner: `\n  commerce-supergraph is up: ${url}\n  Admin: ${adminLine}\n`,
       close: () => supergraph.close(),
     };
   }
@@ -84,18 +83,16 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     port,
     host,
     rateLimits,
+    exposure,
   });
   const url = supergraph.gateway.url;
-  const password = env['ADMIN_PASSWORD']?.trim()
-    ? '(the password in ADMIN_PASSWORD)'
-    : `${admin.password}  (default; set ADMIN_EMAIL / ADMIN_PASSWORD before the first start)`;
   const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';
   const banner = [
     '',
     `  commerce-supergraph is up (embedded: data in ${dataDir}, in-process events)`,
     '',
     `  GraphQL API and playground: ${url}`,
-    `  Admin: ${admin.email} / ${password}`,
+    `  Admin: ${adminLine}`,
     `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
     '           then send the header  Authorization: Bearer <accessToken>',
     `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,

@@ -2,12 +2,13 @@
  * docker-compose.yml, the Dockerfile and .dockerignore, checked without a Docker engine against the
  * supergraph's list of subgraphs: the file is read the way Compose reads it, and each app service's
  * environment is fed to the configuration loader its process runs (loadSubgraphServiceConfig with
- * its descriptor, or loadGatewayServiceConfig), with the JWT key files produced by the
- * compose file's own jwt-keys command.
+ * its descriptor, or loadGatewayServiceConfig) with NODE_ENV as the Dockerfile sets it, and with the
+ * JWT key files and the admin password produced by the compose file's own jwt-keys and
+ * admin-password commands.
  * (`scripts/compose-check/validate.sh` adds the `docker-compose config -q` check where apt is at hand.)
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import type { Env, JwtConfig } from '@commerce/common/config';
 import type { AdminAccount, SubgraphDescriptor } from '@commerce/common/server';
 import { loadGatewayConfig } from '@commerce/gateway';
 import {
+  developmentAdmin,
   loadGatewayServiceConfig,
   loadSubgraphServiceConfig,
   serviceNames,
@@ -94,7 +96,12 @@ let compose: ComposeFile;
 let work: string;
 
 function service(name: string): Service {
-  const found = compose.services[name];
+  return serviceIn(compose, name);
+}
+
+/** A service of the compose file as read with some shell variables (readComposeFile). */
+function serviceIn(file: ComposeFile, name: string): Service {
+  const found = file.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
   return found;
 }
@@ -117,14 +124,19 @@ function hostEnvironment(svc: Service): Record<string, string> {
   return env;
 }
 
-/** Calls the service's loader with exactly its compose environment; records the names it reads. */
+/** What the service's process sees: the image's ENV, then its compose environment (hostEnvironment). */
+function containerEnvironment(svc: Service): Record<string, string> {
+  return { ...imageEnvironment(), ...hostEnvironment(svc) };
+}
+
+/** Calls the service's loader with exactly its container environment; records the names it reads. */
 function load(name: string): { config: Loaded; read: ReadonlySet<string> } {
   const read = new Set<string>();
   // DATA_DIR only matters when no key is configured (the loader would create a dev key pair there);
   // point it at an empty folder so that case shows up instead of writing into the repository.
   const devData = join(work, `dev-data-${name}`);
   const env = new Proxy(
-    { DATA_DIR: devData, ...hostEnvironment(service(name)) },
+    { DATA_DIR: devData, ...containerEnvironment(service(name)) },
     {
       get(target, key, receiver): unknown {
         if (typeof key === 'string') read.add(key);
@@ -143,19 +155,28 @@ function healthcheckScript(svc: Service): string {
   return test[3] ?? '';
 }
 
+/** The one-off jobs that generate secrets into volumes, before the app services start. */
+const generators = { 'jwt-keys': 'KEYS_OWNER_UID', 'admin-password': 'SECRET_OWNER_UID' } as const;
+
+/** Runs a generator job's own command on the folders standing in for its volumes; returns its output. */
+function runGenerator(name: keyof typeof generators): string {
+  const job = service(name);
+  for (const mount of job.volumes) mkdirSync(join(work, 'volumes', mount.source), { recursive: true });
+  const [program, ...args] = job.command ?? [];
+  expect(program).toBe('node');
+  // The owner variable hands the files to the image's `node` user; not needed (nor allowed) here.
+  return execFileSync(process.execPath, args, {
+    env: { ...hostEnvironment(job), [generators[name]]: '' },
+    stdio: 'pipe',
+    encoding: 'utf8',
+  });
+}
+
 beforeAll(() => {
   compose = readComposeFile(composePath);
   work = mkdtempSync(join(tmpdir(), 'compose-test-'));
-  // Run the compose file's own jwt-keys command, on folders standing in for its volumes.
-  const keys = service('jwt-keys');
-  for (const mount of keys.volumes) mkdirSync(join(work, 'volumes', mount.source), { recursive: true });
-  const [program, ...args] = keys.command ?? [];
-  expect(program).toBe('node');
-  // KEYS_OWNER_UID hands the files to the image's `node` user; not needed (nor allowed) here.
-  execFileSync(process.execPath, args, {
-    env: { ...hostEnvironment(keys), KEYS_OWNER_UID: '' },
-    stdio: 'pipe',
-  });
+  runGenerator('jwt-keys');
+  runGenerator('admin-password');
 });
 
 afterAll(() => {
@@ -383,21 +404,75 @@ describe('docker-compose.yml', () => {
     expect(service('jwt-keys').restart).toBe('no');
   });
 
-  it('sets ADMIN_EMAIL and ADMIN_PASSWORD for the subgraph that signs tokens (it seeds the admin), overridable from the shell', () => {
+  it('gives the subgraph that signs tokens (it seeds the admin) a password generated once, never one written in the file', () => {
     expect(signers.length, 'a listed subgraph signs tokens').toBeGreaterThan(0);
+    expect(readFileSync(composePath, 'utf8')).not.toContain(developmentAdmin.password);
+    const job = service('admin-password');
+    expect(job.restart).toBe('no');
+    const file = job.environment['ADMIN_PASSWORD_FILE'] ?? '';
+    const generated = readFileSync(hostEnvironment(job)['ADMIN_PASSWORD_FILE'] ?? '', 'utf8').trim();
+    expect(generated).toMatch(/^[\w-]{24}$/);
+    expect(generated).toMatch(/[A-Za-z]/);
+    expect(generated).toMatch(/[0-9]/);
+    expect(statSync(hostEnvironment(job)['ADMIN_PASSWORD_FILE'] ?? '').mode & 0o777).toBe(0o600);
+    // Once: a second run keeps it, and says where to read it, never what it is.
+    const again = runGenerator('admin-password');
+    expect(again).toMatch(/exists/);
+    expect(again).not.toContain(generated);
+    expect(readFileSync(hostEnvironment(job)['ADMIN_PASSWORD_FILE'] ?? '', 'utf8').trim()).toBe(generated);
     for (const name of signers) {
-      const env = service(name).environment;
-      expect(env['ADMIN_EMAIL']).toMatch(/^[^@\s]+@[^@\s]+$/);
-      expect(env['ADMIN_PASSWORD']).not.toBe('');
-      expect(load(name).config.admin).toEqual({ email: env['ADMIN_EMAIL'], password: env['ADMIN_PASSWORD'] });
-      const custom = readComposeFile(composePath, { ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'p' });
-      expect(custom.services[name]?.environment).toMatchObject({
-        ADMIN_EMAIL: 'root@example.org',
-        ADMIN_PASSWORD: 'p',
-      });
+      const svc = service(name);
+      expect(svc.environment['ADMIN_EMAIL']).toMatch(/^[^@\s]+@[^@\s]+$/);
+      expect(svc.environment['ADMIN_PASSWORD']).toBe('');
+      expect(svc.environment['ADMIN_PASSWORD_FILE']).toBe(file);
+      expect(svc.dependsOn['admin-password']).toBe('service_completed_successfully');
+      // What the users process reads in its container, with NODE_ENV=production from the image.
+      expect(load(name).config.admin).toEqual({ email: svc.environment['ADMIN_EMAIL'], password: generated });
     }
-    for (const name of appServices.filter((candidate) => !signers.includes(candidate)))
+    for (const name of appServices.filter((candidate) => !signers.includes(candidate))) {
       expect(load(name).config.admin, `${name} seeds no admin`).toBeUndefined();
+      expect(service(name).volumes.map((mount) => mount.source)).not.toContain('admin-password');
+    }
+  });
+
+  it('takes ADMIN_EMAIL and ADMIN_PASSWORD from the shell instead, and refuses the development default in production', () => {
+    const custom = readComposeFile(composePath, {
+      ADMIN_EMAIL: 'root@example.org',
+      ADMIN_PASSWORD: 'Chosen-pass1',
+    });
+    const dev = readComposeFile(composePath, { ADMIN_PASSWORD: developmentAdmin.password });
+    for (const name of signers) {
+      const chosen = serviceIn(custom, name);
+      expect(chosen.environment).toMatchObject({
+        ADMIN_EMAIL: 'root@example.org',
+        ADMIN_PASSWORD: 'Chosen-pass1',
+      });
+      expect(loadSubgraphServiceConfig(descriptor(name), containerEnvironment(chosen)).admin).toEqual({
+        email: 'root@example.org',
+        password: 'Chosen-pass1',
+      });
+      expect(() =>
+        loadSubgraphServiceConfig(descriptor(name), containerEnvironment(serviceIn(dev, name))),
+      ).toThrow('ADMIN_PASSWORD');
+    }
+  });
+
+  it('closes introspection and /metrics at the gateway unless GRAPHQL_INTROSPECTION and METRICS_TOKEN are set', () => {
+    expect(imageEnvironment()['NODE_ENV']).toBe('production');
+    expect(loadGatewayConfig(containerEnvironment(service('gateway')), subgraphs).exposure).toEqual({
+      introspection: false,
+      metrics: 'off',
+    });
+    const custom = readComposeFile(composePath, {
+      GRAPHQL_INTROSPECTION: 'true',
+      METRICS_TOKEN: 'scrape-me',
+    });
+    expect(loadGatewayConfig(containerEnvironment(serviceIn(custom, 'gateway')), subgraphs).exposure).toEqual(
+      {
+        introspection: true,
+        metrics: { bearerToken: 'scrape-me' },
+      },
+    );
   });
 
   it('only ever depends on services that exist, with a healthcheck for service_healthy', () => {
@@ -468,6 +543,22 @@ function dockerfileInstructions(): [string, string][] {
       const [keyword = '', ...rest] = line.split(/\s+/);
       return [keyword.toUpperCase(), rest.join(' ')];
     });
+}
+
+/** The variables the runtime image sets (`ENV` of its last stage): what every container starts with. */
+function imageEnvironment(): Record<string, string> {
+  const instructions = dockerfileInstructions();
+  const runtime = instructions.slice(instructions.map(([keyword]) => keyword).lastIndexOf('FROM'));
+  const env: Record<string, string> = {};
+  for (const [keyword, args] of runtime) {
+    if (keyword !== 'ENV') continue;
+    for (const assignment of args.split(/\s+/)) {
+      const [name = '', value = ''] = assignment.split('=');
+      // A build argument's value (SERVICE=${SERVICE}) is not known here.
+      if (name && !value.includes('$')) env[name] = value;
+    }
+  }
+  return env;
 }
 
 describe('Dockerfile', () => {

@@ -22,3 +22,12 @@ export function readInt(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
+
+/** `true` or `false` (also 1 / 0, yes / no); `fallback` when unset or blank. */
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]?.trim() ?? ''}"`);
+}

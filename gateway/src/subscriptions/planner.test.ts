@@ -3,9 +3,8 @@ import type { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SubscriptionPlanner, type PreparedSubscription } from './planner.js';
 
-const planner = new SubscriptionPlanner(
-  readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8'),
-);
+const supergraphSdl = readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
+const planner = new SubscriptionPlanner(supergraphSdl);
 
 function prepared(query: string): PreparedSubscription {
   const result = planner.prepare(query);
@@ -61,5 +60,21 @@ describe('SubscriptionPlanner', () => {
     expect(Array.isArray(result) && (result as readonly GraphQLError[])[0]?.extensions['code']).toBe(
       'BAD_USER_INPUT',
     );
+  });
+
+  it('without introspection, refuses __schema and __type and gives no "Did you mean" suggestion', () => {
+    const closed = new SubscriptionPlanner(supergraphSdl, { introspection: false });
+    const messages = (query: string): string[] => {
+      const result = closed.prepare(query);
+      return Array.isArray(result) ? (result as readonly GraphQLError[]).map((error) => error.message) : [];
+    };
+    expect(messages('{ __schema { queryType { name } } }')[0]).toBe(
+      'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+    );
+    expect(messages('{ __type(name: "User") { name } }')[0]).toMatch(/introspection has been disabled/);
+    const typo = 'subscription { stockUpdated(productId: "p1") { availabel } }';
+    expect(messages(typo)).toEqual(['Cannot query field "availabel" on type "StockUpdate".']);
+    // With introspection (development), the same typo gets its suggestion.
+    expect(errorsOf(typo)[0]?.message).toMatch(/Did you mean "available"\?/);
   });
 });

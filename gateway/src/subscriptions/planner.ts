@@ -7,8 +7,10 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
+  NoSchemaIntrospectionCustomRule,
   OperationTypeNode,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type FieldNode,
@@ -43,6 +45,11 @@ export interface SubscriptionArguments {
 
 const maxCachedOperations = 1_000;
 
+export interface SubscriptionPlannerOptions {
+  /** Introspection and "Did you mean …" suggestions in validation and variable errors (default true). */
+  readonly introspection?: boolean;
+}
+
 /**
  * Plans subscription operations on the supergraph with Apollo's QueryPlanner: a Subscription node
  * whose primary fetch goes to the `subscriptions` subgraph (answered from the Kafka event) and whose
@@ -60,8 +67,15 @@ export class SubscriptionPlanner {
   readonly subgraphs: readonly { readonly name: string; readonly url: string }[];
   private readonly planner: QueryPlanner;
   private readonly cache = new Map<string, PreparedSubscription | readonly GraphQLError[]>();
+  private readonly hideSuggestions: boolean;
+  private readonly validationRules: typeof specifiedRules;
 
-  constructor(supergraphSdl: string) {
+  constructor(supergraphSdl: string, options: SubscriptionPlannerOptions = {}) {
+    const introspection = options.introspection ?? true;
+    this.hideSuggestions = !introspection;
+    this.validationRules = introspection
+      ? specifiedRules
+      : [...specifiedRules, NoSchemaIntrospectionCustomRule];
     const supergraph = Supergraph.build(supergraphSdl);
     this.federationApiSchema = supergraph.apiSchema();
     this.apiSchema = this.federationApiSchema.toGraphQLJSSchema();
@@ -94,7 +108,9 @@ export class SubscriptionPlanner {
   ): SubscriptionArguments | readonly GraphQLError[] {
     const operation = prepared.operationContext.operation;
     const raw = typeof inputs === 'object' && inputs !== null ? (inputs as Record<string, unknown>) : {};
-    const coerced = getVariableValues(this.apiSchema, operation.variableDefinitions ?? [], raw);
+    const coerced = getVariableValues(this.apiSchema, operation.variableDefinitions ?? [], raw, {
+      hideSuggestions: this.hideSuggestions,
+    });
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     const variables = coerced.coerced;
     return { variables, args: getArgumentValues(prepared.fieldDefinition, prepared.fieldNode, variables) };
@@ -112,7 +128,9 @@ export class SubscriptionPlanner {
       const message = error instanceof Error ? error.message : 'Syntax error';
       return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
     }
-    const validationErrors = validate(this.apiSchema, document);
+    const validationErrors = validate(this.apiSchema, document, this.validationRules, {
+      hideSuggestions: this.hideSuggestions,
+    });
     if (validationErrors.length > 0) {
       return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     }

@@ -51,6 +51,8 @@ export interface SubscriptionServiceOptions {
   readonly limits?: Partial<BacklogLimits>;
   /** Rate limits and caps of the connections and subscriptions (4429); default none. */
   readonly guard?: SubscriptionGuard;
+  /** Introspection and "Did you mean …" suggestions in errors (default true). */
+  readonly introspection?: boolean;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -80,7 +82,9 @@ export async function startSubscriptionService(
   const consumerGroup = `gateway-${instanceId}`;
   const path = options.path ?? '/graphql';
   const metrics = new SubscriptionMetrics(options.registry);
-  const planner = new SubscriptionPlanner(options.supergraphSdl);
+  const planner = new SubscriptionPlanner(options.supergraphSdl, {
+    introspection: options.introspection ?? true,
+  });
   const subgraphs = Object.fromEntries(
     planner.subgraphs
       .filter(({ name }) => name !== 'subscriptions')

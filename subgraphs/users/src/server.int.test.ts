@@ -5,6 +5,7 @@ import { createLogger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { legacyHash } from '../../../test/fixtures/legacy-password-hash.js';
 import { createTestKafkaBus, type EventRecorder, type TestKafkaBus } from '../../../test/harness/kafka.js';
 import { createPostgresDatabase } from '../../../test/harness/servers.js';
 import { waitFor } from '../../../test/harness/wait.js';
@@ -38,6 +39,7 @@ let dataSource: DataSource;
 let kafka: TestKafkaBus;
 let events: EventRecorder;
 let subgraph: RunningSubgraph;
+let deps: UsersDeps;
 
 beforeAll(async () => {
   database = await createPostgresDatabase('users');
@@ -47,7 +49,7 @@ beforeAll(async () => {
   events = await kafka.record(['user.created']);
   const keys = generateKeyPair();
   const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 };
-  const deps: UsersDeps = { dataSource, bus: kafka.bus, jwt, logger, admin };
+  deps = { dataSource, bus: kafka.bus, jwt, logger, admin };
   // Two instances starting at once both try to seed the admin.
   const [first, second] = await Promise.all([startUsersSubgraph(deps), startUsersSubgraph(deps)]);
   await second.close();
@@ -217,7 +219,7 @@ describe('users subgraph', () => {
       'SELECT password_hash FROM users WHERE id = $1',
       [session.user.id],
     );
-    expect(user?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(user?.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     const tokens = await dataSource.query<{ token_hash: string }[]>(
       'SELECT token_hash FROM refresh_tokens WHERE user_id = $1',
       [session.user.id],
@@ -225,6 +227,21 @@ describe('users subgraph', () => {
     expect(tokens).toHaveLength(1);
     expect(tokens[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(tokens[0]?.token_hash).not.toContain(session.refreshToken.split('.')[1]);
+  });
+
+  it('upgrades a password hash of an older cost on PostgreSQL at the next login', async () => {
+    const { id, email } = await register();
+    await dataSource.query('UPDATE users SET password_hash = $1 WHERE id = $2', [
+      legacyHash('secret123'),
+      id,
+    ]);
+    await login(email);
+    const [user] = await dataSource.query<{ password_hash: string }[]>(
+      'SELECT password_hash FROM users WHERE id = $1',
+      [id],
+    );
+    expect(user?.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await login(email)).user.id).toBe(id);
   });
 
   it('refreshToken returns a new working pair and refuses the spent token', async () => {
@@ -391,6 +408,26 @@ describe('users subgraph', () => {
       admin.email.toLowerCase(),
     ]);
     expect(rows).toEqual([{ role: 'ADMIN' }]);
+    expect((await login(admin.email, admin.password)).user.role).toBe('ADMIN');
+  });
+
+  it('takes a changed ADMIN_PASSWORD at the next start, and the old one no longer logs in', async () => {
+    const restart = async (password: string): Promise<void> =>
+      (await startUsersSubgraph({ ...deps, admin: { ...admin, password } })).close();
+    await restart('rotated-password-2');
+    try {
+      expect((await login(admin.email, 'rotated-password-2')).user.role).toBe('ADMIN');
+      const old = await gql(
+        `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+        {
+          e: admin.email,
+          p: admin.password,
+        },
+      );
+      expect(codes(old)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await restart(admin.password);
+    }
     expect((await login(admin.email, admin.password)).user.role).toBe('ADMIN');
   });
 

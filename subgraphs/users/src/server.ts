@@ -69,7 +69,12 @@ export async function startUsersSubgraph(deps: UsersDeps): Promise<RunningSubgra
         source: usersSubgraph.name,
         correlationId: randomUUID(),
       });
-      logger.info({ email: admin.email.trim().toLowerCase(), outcome }, 'admin account checked');
+      const email = admin.email.trim().toLowerCase();
+      if (outcome === 'not an admin')
+        logger.warn({ email }, 'ADMIN_EMAIL names an account that is not an ADMIN: left unchanged');
+      else if (outcome === 'password changed')
+        logger.info({ email, outcome }, 'admin password set from ADMIN_PASSWORD; its refresh tokens revoked');
+      else logger.info({ email, outcome }, 'admin account checked');
     } catch (error) {
       await relay.stop();
       throw error;

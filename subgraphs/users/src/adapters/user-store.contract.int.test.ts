@@ -144,6 +144,47 @@ describe.each([
     expect(await store.transaction((tx) => tx.lockRefreshToken('not-a-uuid'))).toBeUndefined();
   });
 
+  it('replaces a password hash only while it is the current one', async () => {
+    const user = newUser('rehash@example.com');
+    await store.transaction((tx) => tx.insertUser(user));
+    expect(await store.transaction((tx) => tx.replacePasswordHash(user.id, 'stale', 'lost'))).toBe(false);
+    expect(await store.transaction((tx) => tx.replacePasswordHash(user.id, 'hash', 'next'))).toBe(true);
+    expect((await store.findCredentialsByEmail(user.email))?.passwordHash).toBe('next');
+    expect(await store.transaction((tx) => tx.replacePasswordHash(user.id, 'hash', 'again'))).toBe(false);
+    expect((await store.findCredentialsByEmail(user.email))?.passwordHash).toBe('next');
+  });
+
+  it("revokes every refresh token of one user, and only that user's", async () => {
+    const [owner, other] = [newUser('owner@example.com'), newUser('other@example.com')];
+    const token = (userId: string, revokedAt: Date | null) => ({
+      id: randomUUID(),
+      userId,
+      tokenHash: 'b'.repeat(64),
+      familyId: randomUUID(),
+      expiresAt: at(90),
+      usedAt: null,
+      revokedAt,
+    });
+    const [first, second, earlier, kept] = [
+      token(owner.id, null),
+      token(owner.id, null),
+      token(owner.id, at(1)),
+      token(other.id, null),
+    ];
+    await store.transaction(async (tx) => {
+      await tx.insertUser(owner);
+      await tx.insertUser(other);
+      for (const record of [first, second, earlier, kept]) await tx.insertRefreshToken(record);
+    });
+    await store.transaction((tx) => tx.revokeRefreshTokensOfUser(owner.id, at(7)));
+    const revokedAt = (id: string) =>
+      store.transaction(async (tx) => (await tx.lockRefreshToken(id))?.revokedAt);
+    expect(await revokedAt(first.id)).toEqual(at(7));
+    expect(await revokedAt(second.id)).toEqual(at(7));
+    expect(await revokedAt(earlier.id)).toEqual(at(1));
+    expect(await revokedAt(kept.id)).toBeNull();
+  });
+
   it('commits a user and its events together, or neither', async () => {
     const event = (key: string) => ({
       topic: 'user.created' as const,

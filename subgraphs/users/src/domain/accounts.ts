@@ -3,8 +3,8 @@ import type { EventOrigin } from '@commerce/common/events';
 import { AppError, badInput, notFound } from '@commerce/common/errors';
 import type { AddressModel, Role, UserModel } from '../models.js';
 import { userCreated } from './events.js';
-import { hashPassword } from './password.js';
-import type { UserStore } from './ports.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
+import type { UserCredentials, UserStore } from './ports.js';
 import {
   validateAddress,
   validateProfileUpdate,
@@ -15,6 +15,12 @@ import {
   type RegistrationInput,
   type ValidRegistration,
 } from './validation.js';
+
+/**
+ * What seeding the admin did: created the account, found it with the configured password, changed
+ * its password to the configured one, or found the email taken by an account that is not an ADMIN.
+ */
+export type AdminSeedOutcome = 'created' | 'unchanged' | 'password changed' | 'not an admin';
 
 export interface AccountsDeps {
   readonly store: UserStore;
@@ -37,14 +43,17 @@ export class Accounts {
   }
 
   /**
-   * Creates the ADMIN account unless a user already has that email. Safe to run on every start and
-   * from several instances at once: the unique email lets only one insert win. The operator chose
-   * the password, so the policy is not enforced here (the caller may warn about it).
+   * Makes the configured admin exist with the configured password: creates the ADMIN account when
+   * no user has that email; when the ADMIN exists with another password, sets this one and revokes
+   * its refresh tokens (the configuration is the admin password's source of truth). An account of
+   * that email that is not an ADMIN is left alone. Safe to run on every start and from several
+   * instances at once: the unique email lets only one insert win. The operator chose the password,
+   * so the policy is not enforced here (the caller may warn about it).
    */
   async seedAdmin(
     admin: { email: string; password: string },
     origin: EventOrigin,
-  ): Promise<'created' | 'exists'> {
+  ): Promise<AdminSeedOutcome> {
     if (!admin.password) throw badInput('The admin password must not be empty', { field: 'password' });
     const registration = {
       ...admin,
@@ -53,12 +62,14 @@ export class Accounts {
       lastName: 'User',
       phone: null,
     };
-    if (await this.deps.store.findCredentialsByEmail(registration.email)) return 'exists';
+    const existing = await this.deps.store.findCredentialsByEmail(registration.email);
+    if (existing) return this.syncAdminPassword(existing, admin.password);
     try {
       await this.create(registration, 'ADMIN', origin);
       return 'created';
     } catch (error) {
-      if (error instanceof AppError && error.code === 'CONFLICT') return 'exists';
+      // Another instance created it at the same moment, from the same configuration.
+      if (error instanceof AppError && error.code === 'CONFLICT') return 'unchanged';
       throw error;
     }
   }
@@ -86,6 +97,19 @@ export class Accounts {
       if (isDefault && !first) await tx.clearDefaultAddress(userId);
       return tx.insertAddress({ ...address, isDefault, id: randomUUID(), userId, createdAt: this.now() });
     });
+  }
+
+  private async syncAdminPassword(existing: UserCredentials, password: string): Promise<AdminSeedOutcome> {
+    const { user, passwordHash } = existing;
+    if (user.role !== 'ADMIN') return 'not an admin';
+    const matches = await verifyPassword(password, passwordHash);
+    if (matches && !needsRehash(passwordHash)) return 'unchanged';
+    const next = await hashPassword(password);
+    await this.deps.store.transaction(async (tx) => {
+      const replaced = await tx.replacePasswordHash(user.id, passwordHash, next);
+      if (replaced && !matches) await tx.revokeRefreshTokensOfUser(user.id, this.now());
+    });
+    return matches ? 'unchanged' : 'password changed';
   }
 
   private async create(registration: ValidRegistration, role: Role, origin: EventOrigin): Promise<UserModel> {

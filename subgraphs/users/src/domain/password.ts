@@ -6,8 +6,11 @@ interface ScryptParams {
   readonly p: number;
 }
 
-/** Cost of new hashes (scrypt, about 32 MiB and ~100 ms); stored with each hash so it can be raised later. */
-const currentParams: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * Cost of new hashes: OWASP's scrypt recommendation (N=2^17, r=8, p=1: 128 MiB and about 0.4 s
+ * here). Each hash records its parameters, so a login re-hashes an older, cheaper one (needsRehash).
+ */
+export const currentScryptParams: ScryptParams = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
 const keyLength = 64;
 const saltLength = 16;
 
@@ -17,8 +20,8 @@ const saltLength = 16;
  */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(saltLength);
-  const hash = await derive(password, salt, currentParams);
-  const { N, r, p } = currentParams;
+  const hash = await derive(password, salt, currentScryptParams);
+  const { N, r, p } = currentScryptParams;
   return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
@@ -28,6 +31,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!parsed) return false;
   const actual = await derive(password, parsed.salt, parsed.params, parsed.hash.length);
   return timingSafeEqual(actual, parsed.hash);
+}
+
+/** True when `stored` was not made with the current parameters: hash the password again once verified. */
+export function needsRehash(stored: string): boolean {
+  const params = parseHash(stored)?.params;
+  return (
+    params?.N !== currentScryptParams.N ||
+    params.r !== currentScryptParams.r ||
+    params.p !== currentScryptParams.p
+  );
 }
 
 function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: Buffer } | undefined {
@@ -51,6 +64,7 @@ function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: 
 }
 
 function derive(password: string, salt: Buffer, params: ScryptParams, length = keyLength): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes (128 MiB at N=2^17), above Node's 32 MiB default maxmem.
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, length, options, (error, key) =>

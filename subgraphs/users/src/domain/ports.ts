@@ -55,6 +55,11 @@ export interface UserTransaction {
   /** Reads the user and locks the row until the transaction ends. */
   lockUser(id: string): Promise<UserModel | undefined>;
   updateUser(id: string, patch: ProfilePatch): Promise<UserModel>;
+  /**
+   * Replaces the user's password hash only while it is still `current` (a concurrent change wins);
+   * true when it was replaced.
+   */
+  replacePasswordHash(userId: string, current: string, next: string): Promise<boolean>;
   countAddresses(userId: string): Promise<number>;
   clearDefaultAddress(userId: string): Promise<void>;
   insertAddress(address: NewAddress): Promise<AddressModel>;
@@ -63,6 +68,8 @@ export interface UserTransaction {
   lockRefreshToken(id: string): Promise<RefreshTokenRecord | undefined>;
   markRefreshTokenUsed(id: string, at: Date): Promise<void>;
   revokeRefreshTokenFamily(familyId: string, at: Date): Promise<void>;
+  /** Revokes every refresh token of the user (its password changed). */
+  revokeRefreshTokensOfUser(userId: string, at: Date): Promise<void>;
   /** Adds events to the outbox of this transaction: published once it has committed. */
   enqueue(events: readonly OutgoingEvent[]): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@commerce/common/auth';
 import { forbidden, unauthenticated } from '@commerce/common/errors';
 import type { AuthSession, UserModel } from '../models.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import type { UserStore, UserTransaction } from './ports.js';
 import { newRefreshToken, parseRefreshToken, refreshTokenMatches } from './refresh-token.js';
 import { normalizeEmail } from './validation.js';
@@ -46,9 +46,12 @@ export class Sessions {
     if (!credentials || !matches) throw unauthenticated(invalidCredentials);
     const { user } = credentials;
     if (!user.isActive) throw forbidden('This account is disabled');
-    const refreshToken = await this.deps.store.transaction((tx) =>
-      this.issueRefreshToken(tx, user.id, randomUUID()),
-    );
+    // A hash made at an older cost is replaced now that the password is at hand.
+    const upgraded = needsRehash(credentials.passwordHash) ? await hashPassword(password) : undefined;
+    const refreshToken = await this.deps.store.transaction(async (tx) => {
+      if (upgraded) await tx.replacePasswordHash(user.id, credentials.passwordHash, upgraded);
+      return this.issueRefreshToken(tx, user.id, randomUUID());
+    });
     return this.session(user, refreshToken);
   }
 

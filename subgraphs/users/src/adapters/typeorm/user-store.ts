@@ -86,6 +86,11 @@ class TypeormUserTransaction implements UserTransaction {
     return toUser(await this.users.findOneByOrFail({ id }));
   }
 
+  async replacePasswordHash(userId: string, current: string, next: string): Promise<boolean> {
+    const result = await this.users.update({ id: userId, passwordHash: current }, { passwordHash: next });
+    return (result.affected ?? 0) > 0;
+  }
+
   countAddresses(userId: string): Promise<number> {
     return this.addresses.countBy({ userId });
   }
@@ -118,6 +123,10 @@ class TypeormUserTransaction implements UserTransaction {
 
   async revokeRefreshTokenFamily(familyId: string, at: Date): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  async revokeRefreshTokensOfUser(userId: string, at: Date): Promise<void> {
+    await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
   enqueue(events: readonly OutgoingEvent[]): Promise<void> {
