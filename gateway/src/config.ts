@@ -10,6 +10,7 @@ import {
   type KafkaConfig,
 } from '@commerce/common/config';
 import type { SubgraphUrls } from './data-source.js';
+import { readTrustedDocuments, type TrustedDocumentsConfig } from './trusted-documents/config.js';
 
 /** The gateway process's settings. */
 export interface GatewayConfig {
@@ -22,6 +23,8 @@ export interface GatewayConfig {
   readonly jwt: JwtConfig;
   /** KAFKA_BROKERS (required: subscriptions consume the event topics) and the other KAFKA_* settings. */
   readonly kafka: KafkaConfig;
+  /** TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MANIFEST (readTrustedDocuments). */
+  readonly trustedDocuments: TrustedDocumentsConfig;
 }
 
 const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
@@ -51,6 +54,7 @@ export function loadGatewayConfig(
       ),
     ),
     jwt: readJwtConfig(env),
+    trustedDocuments: readTrustedDocuments(env),
   });
 }
 

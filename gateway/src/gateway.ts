@@ -18,6 +18,9 @@ import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
 import type { BacklogLimits } from './subscriptions/backlog.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
+import type { TrustedDocumentsConfig } from './trusted-documents/config.js';
+import { withTrustedDocuments } from './trusted-documents/http.js';
+import { TrustedDocuments } from './trusted-documents/trusted-documents.js';
 import { Registry } from 'prom-client';
 
 export type { GatewayContext } from './context.js';
@@ -25,6 +28,7 @@ export type { SubgraphUrls } from './data-source.js';
 export { loadGatewayConfig, type GatewayConfig } from './config.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
+export * from './trusted-documents/config.js';
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
@@ -52,6 +56,8 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Serve subscriptions over WebSocket; without this option the gateway serves HTTP only. */
   readonly subscriptions?: GatewaySubscriptionOptions;
+  /** Which documents run, by id or by text (HTTP and WebSocket alike); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -74,6 +80,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
+  const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -100,7 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const graphqlHttp: GraphqlHttpOptions<GatewayContext> = {
-    apollo,
+    apollo: withTrustedDocuments(apollo, trustedDocuments),
     logger,
     context: (request, correlationId) =>
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
@@ -129,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         jwtPublicKey: options.jwtPublicKey,
         logger,
         registry,
+        trustedDocuments,
       });
     }
     port = await listen(server, options.port ?? 0, host);

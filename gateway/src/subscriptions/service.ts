@@ -28,6 +28,7 @@ import { SubscriptionHub } from './hub.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
 import { SubscriptionPlanner } from './planner.js';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
 export interface SubscriptionServiceOptions {
   /** The gateway's HTTP server: WebSocket upgrades of `path` are served here. */
@@ -48,6 +49,8 @@ export interface SubscriptionServiceOptions {
   /** Interval of WebSocket pings (a peer that misses a pong is dropped); default 12 000 ms. */
   readonly keepAliveMs?: number;
   readonly limits?: Partial<BacklogLimits>;
+  /** Which documents run, by id or by text; default: by text only (mode off). */
+  readonly trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -104,7 +107,14 @@ export async function startSubscriptionService(
   const connections = new Connections(metrics);
   wss.on('connection', (socket) => connections.opened(socket));
   const graphqlWs = useServer(
-    graphqlWsOptions({ planner, hub, connections, jwtPublicKey: options.jwtPublicKey, logger }),
+    graphqlWsOptions({
+      planner,
+      hub,
+      connections,
+      jwtPublicKey: options.jwtPublicKey,
+      logger,
+      trustedDocuments: options.trustedDocuments,
+    }),
     wss,
     options.keepAliveMs ?? 12_000,
   );
