@@ -1,7 +1,7 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RunningGateway } from '@commerce/gateway';
+import type { RunningGateway, TrustedDocumentsConfig } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
 import { SettlingEventBus } from './settling-bus.js';
@@ -20,6 +20,8 @@ export interface EmbeddedSupergraphOptions {
   /** The gateway's port; 0 picks a free one. The subgraphs always take free ports. */
   readonly port: number;
   readonly host?: string;
+  /** Which documents the gateway runs (TRUSTED_DOCUMENTS); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig;
   /** Create the demo products on the first start of this data folder (default true). */
   readonly seedDemo?: boolean;
   /** How long close() waits for stored events to be published and consumed (default 10 s). */
@@ -72,7 +74,12 @@ export async function startEmbeddedSupergraph(
     const demo =
       options.seedDemo === false
         ? 'off'
-        : await seedDemoProducts({ gatewayUrl: gateway.url, admin: options.admin, dataDir: options.dataDir });
+        : await seedDemoProducts({
+            usersUrl: subgraphs.users.url,
+            productsUrl: subgraphs.products.url,
+            admin: options.admin,
+            dataDir: options.dataDir,
+          });
     return { gateway, subgraphs, bus, demo, close };
   });
 }

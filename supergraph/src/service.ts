@@ -59,6 +59,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     port: config.port,
     host: config.host,
     subscriptions: { bus },
+    trustedDocuments: config.trustedDocuments,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];
