@@ -99,6 +99,11 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
     '           then send the header  Authorization: Bearer <accessToken>',
     `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,
+    ...(trustedDocuments.mode === 'enforce'
+      ? [
+          "  TRUSTED_DOCUMENTS=enforce: only the typed client's documents run, by id (not these, nor the playground).",
+        ]
+      : []),
     '',
     `  Delete ${dataDir} to start afresh. Ctrl-C stops.`,
     '',
