@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { generateKeyPair } from '@commerce/common/auth';
-import { createEnvelope, InMemoryEventBus } from '@commerce/common/events';
+import { InMemoryEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { parse } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
@@ -9,28 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { subscribe } from '../../../test/client/subscriptions.js';
 import { StockLevelSubscription } from '../../../test/e2e/subscription-operations.js';
+import { stockUpdatedEvent } from '../../../test/fixtures/stock-event.js';
 import { waitFor } from '../../../test/harness/wait.js';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import type { TrustedDocumentsMode } from './config.js';
 import { sha256Hex } from './manifest.js';
 
 const supergraphSdl = readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
-
-const stockEvent = (productId: string, available: number) =>
-  createEnvelope(
-    'stock.updated',
-    {
-      productId,
-      available,
-      reserved: 0,
-      reorderThreshold: 5,
-      lowStock: false,
-      reason: 'ADJUSTED',
-      orderId: null,
-      updatedAt: new Date().toISOString(),
-    },
-    { source: 'test', correlationId: randomUUID() },
-  );
 
 /** The errors of the one `subscribe` a raw graphql-ws client sends with `payload`. */
 async function refusal(url: string, payload: Record<string, unknown>): Promise<unknown> {
@@ -80,7 +64,7 @@ describe('graphql-ws subscriptions with TRUSTED_DOCUMENTS', () => {
       const { gateway, bus } = gateways[mode];
       const live = subscribe(gateway.url, StockLevelSubscription, { productId: `p-${mode}` });
       await waitFor(() => gateway.subscriptions?.subscriptionCount() === 1, { message: 'the subscription' });
-      await bus.publish('stock.updated', `p-${mode}`, stockEvent(`p-${mode}`, 7));
+      await bus.publish('stock.updated', `p-${mode}`, stockUpdatedEvent(`p-${mode}`, 7));
       const result = await live.waitFor((r) => r.data?.stockUpdated.available === 7);
       expect(result.data?.stockUpdated).toEqual({ productId: `p-${mode}`, available: 7, reserved: 0 });
       expect(live.results.every((r) => r.errors === undefined)).toBe(true);
