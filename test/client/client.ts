@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
-import { documentIdOf, isUnknownId } from './persisted.js';
+import { isUnknownId, persistedQueryOf } from './persisted.js';
 import { subscribe, type LiveSubscription, type SubscribeOptions } from './subscriptions.js';
 
 export type { ClosedEvent, LiveSubscription, SubscribeOptions, SubscriptionResult } from './subscriptions.js';
@@ -28,9 +28,10 @@ export interface RequestOptions {
 
 /**
  * A small typed GraphQL client over HTTP for the gateway (tests and scripts). It sends each
- * generated document by id (`documentId`, from the persisted-documents manifest), not its text;
- * a gateway that does not know the id (PERSISTED_QUERY_NOT_FOUND: TRUSTED_DOCUMENTS=off, or another
- * manifest) gets the text instead, once and from then on for that document.
+ * generated document by its id in the persisted-documents manifest (APQ's
+ * `extensions.persistedQuery.sha256Hash`), not its text; a server that does not hold it
+ * (PERSISTED_QUERY_NOT_FOUND: a gateway with TRUSTED_DOCUMENTS=off or another manifest, a subgraph)
+ * gets the text instead, then and from then on for that document.
  */
 export interface Client {
   readonly url: string;
@@ -77,9 +78,9 @@ export function createClient(url: string): Client {
         const text = await response.text();
         return { ...parseBody<TResult>(text, response.status), status: response.status };
       };
-      const documentId = unknownIds.has(document) ? undefined : documentIdOf(document);
-      if (documentId !== undefined) {
-        const byId = await post({ documentId, variables });
+      const extensions = unknownIds.has(document) ? undefined : persistedQueryOf(document);
+      if (extensions !== undefined) {
+        const byId = await post({ extensions, variables });
         if (!isUnknownId(byId.errors)) return byId;
         unknownIds.add(document);
       }

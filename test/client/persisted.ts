@@ -11,7 +11,19 @@ export function documentIdOf(document: DocumentNode): string | undefined {
   return typeof hash === 'string' ? hash : undefined;
 }
 
-/** Whether the gateway answered that it does not know the id (TRUSTED_DOCUMENTS=off, or another manifest). */
+/**
+ * The `extensions` naming a generated document by its id in Apollo's APQ shape, understood by every
+ * Apollo Server (a gateway in any TRUSTED_DOCUMENTS mode, a subgraph reached straight): one that
+ * does not hold the document answers PERSISTED_QUERY_NOT_FOUND. Undefined for other documents.
+ */
+export function persistedQueryOf(
+  document: DocumentNode,
+): { persistedQuery: { version: 1; sha256Hash: string } } | undefined {
+  const hex = /^sha256:([0-9a-f]{64})$/.exec(documentIdOf(document) ?? '')?.[1];
+  return hex === undefined ? undefined : { persistedQuery: { version: 1, sha256Hash: hex } };
+}
+
+/** Whether the server answered that it does not hold the document of that id (then send the text). */
 export function isUnknownId(
   errors: readonly { readonly extensions?: { readonly code?: unknown } }[] | undefined,
 ): boolean {

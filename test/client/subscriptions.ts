@@ -3,7 +3,7 @@ import { print } from 'graphql';
 import { createClient as createWsClient, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ResponseError } from './client.js';
-import { documentIdOf, isUnknownId } from './persisted.js';
+import { isUnknownId, persistedQueryOf } from './persisted.js';
 
 /** One result of a subscription (a graphql-ws `next`), or the errors of an `error` message. */
 export interface SubscriptionResult<TResult> {
@@ -61,8 +61,8 @@ interface Waiter<TResult> {
 
 /**
  * Opens a graphql-ws connection to `httpUrl` (its ws:// twin) and subscribes to `document` by id
- * (`documentId` beside an empty `query`, which graphql-ws requires); a gateway that does not know
- * the id (PERSISTED_QUERY_NOT_FOUND) gets the text on the same connection instead.
+ * (`extensions.persistedQuery` beside an empty `query`, which graphql-ws requires); a gateway that
+ * does not hold it (PERSISTED_QUERY_NOT_FOUND) gets the text on the same connection instead.
  */
 export function subscribe<TResult, TVariables>(
   httpUrl: string,
@@ -134,10 +134,8 @@ export function subscribe<TResult, TVariables>(
       },
       complete: () => end('completed'),
     });
-  const documentId = documentIdOf(document);
-  const byId: (SubscribePayload & { readonly documentId: string }) | undefined =
-    documentId === undefined ? undefined : { ...byText, query: '', documentId };
-  let unsubscribe = send(byId ?? byText);
+  const extensions = persistedQueryOf(document);
+  let unsubscribe = send(extensions === undefined ? byText : { ...byText, query: '', extensions });
 
   return {
     results,

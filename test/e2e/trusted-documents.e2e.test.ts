@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, dataOf, type Client, type LiveSubscription } from '../client/client.js';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
-import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';
+import {
+  createProduct,
+  exampleAddress,
+  login,
+  placeOrder,
+  signUpCustomer,
+  stockOf,
+  waitForStock,
+} from './actors.js';
 import { CancelOrderMutation, OrdersWithInventoryQuery, ProductsQuery } from './operations.js';
 import {
   AdjustStockMutation,
@@ -121,6 +129,8 @@ describe('TRUSTED_DOCUMENTS=enforce: the typed client by id, nothing else', () =
     });
     dataOf(await client.request(CancelOrderMutation, { id: order.id }, { token: customer.token }));
     await changes.waitFor((r) => r.data?.orderStatusChanged.status === 'CANCELLED');
+    // The cancellation releases the reserved unit asynchronously (order.cancelled): 12 before adjusting.
+    await waitForStock(client, productId, { available: 12, reserved: 0 });
 
     dataOf(
       await client.request(

@@ -100,7 +100,9 @@ describe('the gateway over HTTP with TRUSTED_DOCUMENTS', () => {
       const sent = await sentBodies(async () =>
         expect(dataOf(await client.request(MeQuery, {})).me).toEqual(me),
       );
-      expect(sent).toEqual([{ documentId: meId, variables: {} }]);
+      expect(sent).toEqual([
+        { extensions: { persistedQuery: { version: 1, sha256Hash: meHex } }, variables: {} },
+      ]);
     },
   );
 
@@ -151,13 +153,13 @@ describe('the gateway over HTTP with TRUSTED_DOCUMENTS', () => {
     },
   );
 
-  it('off: the typed client falls back to the text once the gateway says it does not know the id', async () => {
+  it('off: the typed client sends the text once the gateway says it does not hold the id, then only the text', async () => {
     const client = createClient(gateways.off.url);
     const first = await sentBodies(async () =>
       expect(dataOf(await client.request(MeQuery, {})).me).toEqual(me),
     );
     expect(first).toEqual([
-      { documentId: meId, variables: {} },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: meHex } }, variables: {} },
       { query: print(MeQuery), variables: {} },
     ]);
     const then = await sentBodies(async () =>
