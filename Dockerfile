@@ -45,6 +45,8 @@ COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY supergraph ./supergraph
 COPY schema ./schema
+# The gateway's trusted documents (TRUSTED_DOCUMENTS): the typed client's persisted-documents manifest.
+COPY test/client/generated/persisted-documents.json ./test/client/generated/
 # The one entry point the services run; the rest of scripts/ is development tooling.
 COPY scripts/service.ts ./scripts/
 USER node

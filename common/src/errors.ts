@@ -61,6 +61,7 @@ const safeCodes = new Set<string>([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'TRUSTED_DOCUMENT_REQUIRED',
   'OPERATION_RESOLUTION_FAILURE',
   // The gateway's rate limits (HTTP 429 with Retry-After).
   'RATE_LIMITED',

@@ -11,6 +11,7 @@ import {
 } from '@commerce/common/config';
 import type { SubgraphUrls } from './data-source.js';
 import { readGatewayExposure, type GatewayExposure } from './exposure.js';
+import { readTrustedDocuments, type TrustedDocumentsConfig } from './trusted-documents/config.js';
 
 /** The gateway process's settings. */
 export interface GatewayConfig {
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   readonly kafka: KafkaConfig;
   /** GRAPHQL_INTROSPECTION and METRICS_TOKEN, with NODE_ENV=production's defaults (readGatewayExposure). */
   readonly exposure: GatewayExposure;
+  /** TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MANIFEST (readTrustedDocuments). */
+  readonly trustedDocuments: TrustedDocumentsConfig;
 }
 
 const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
@@ -55,6 +58,7 @@ export function loadGatewayConfig(
     ),
     jwt: readJwtConfig(env),
     exposure: readGatewayExposure(env),
+    trustedDocuments: readTrustedDocuments(env),
   });
 }
 

@@ -20,6 +20,9 @@ import { openRateLimits, type RateLimitOptions } from './rate-limits/rate-limits
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
 import type { BacklogLimits } from './subscriptions/backlog.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
+import type { TrustedDocumentsConfig } from './trusted-documents/config.js';
+import { withTrustedDocuments } from './trusted-documents/http.js';
+import { TrustedDocuments } from './trusted-documents/trusted-documents.js';
 import { Registry } from 'prom-client';
 
 export type { GatewayContext } from './context.js';
@@ -31,6 +34,7 @@ export { SubscriptionCloseCode } from './subscriptions/connections.js';
 export { loadRateLimitConfig } from './rate-limits/config.js';
 export type { RateLimitOptions } from './rate-limits/rate-limits.js';
 export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
+export * from './trusted-documents/config.js';
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
@@ -62,6 +66,8 @@ export interface GatewayOptions {
   readonly rateLimits?: RateLimitOptions;
   /** Introspection, suggestions and /metrics (default: all open, as on a developer's machine). */
   readonly exposure?: GatewayExposure;
+  /** Which documents run, by id or by text (HTTP and WebSocket alike); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -87,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const registry = new Registry();
   const rateLimits = await openRateLimits(options.rateLimits ?? {}, registry, logger);
   const exposure = options.exposure ?? developmentExposure;
+  const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -114,7 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const graphqlHttp: GraphqlHttpOptions<GatewayContext> = {
-    apollo,
+    apollo: withTrustedDocuments(apollo, trustedDocuments),
     logger,
     context: rateLimits.http.contextWith((request, correlationId) =>
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
@@ -141,10 +148,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         dataSource: (name, url) =>
           new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
         jwtPublicKey: options.jwtPublicKey,
-        logger,
+        // Not `logger`: the service names its own component, and pino would print the key twice.
+        logger: options.logger,
         registry,
         guard: rateLimits.sockets,
         introspection: exposure.introspection,
+        trustedDocuments,
       });
     }
     port = await listen(server, options.port ?? 0, host);

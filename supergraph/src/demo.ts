@@ -18,19 +18,22 @@ export const demoProducts = [
 const markerName = 'demo-seeded.json';
 
 /**
- * Creates the demo products through the gateway, as the admin, unless this data folder was seeded
- * before (a marker file written once all exist). A product already listed under its name (a first
- * start that stopped half-way) is not created again. Resolves with what happened.
+ * Creates the demo products, as the admin, unless this data folder was seeded before (a marker file
+ * written once all exist). A product already listed under its name (a first start that stopped
+ * half-way) is not created again. Resolves with what happened. It calls the users and products
+ * subgraphs straight: a gateway with TRUSTED_DOCUMENTS=enforce would refuse these documents.
  */
 export async function seedDemoProducts(options: {
-  readonly gatewayUrl: string;
+  readonly usersUrl: string;
+  readonly productsUrl: string;
   readonly admin: { readonly email: string; readonly password: string };
   readonly dataDir: string;
 }): Promise<'seeded' | 'already seeded'> {
   const marker = join(options.dataDir, markerName);
   if (existsSync(marker)) return 'already seeded';
-  const graphql = client(options.gatewayUrl);
-  const login = await graphql(
+  const users = client(options.usersUrl);
+  const graphql = client(options.productsUrl);
+  const login = await users(
     'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
     options.admin,
   );

@@ -1,7 +1,12 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { GatewayExposure, RateLimitOptions, RunningGateway } from '@commerce/gateway';
+import type {
+  GatewayExposure,
+  RateLimitOptions,
+  RunningGateway,
+  TrustedDocumentsConfig,
+} from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
 import { SettlingEventBus } from './settling-bus.js';
@@ -22,6 +27,8 @@ export interface EmbeddedSupergraphOptions {
   readonly host?: string;
   /** The gateway's introspection, suggestions and /metrics (default: open). */
   readonly exposure?: GatewayExposure;
+  /** Which documents the gateway runs (TRUSTED_DOCUMENTS); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig;
   /** Create the demo products on the first start of this data folder (default true). */
   readonly seedDemo?: boolean;
   /** How long close() waits for stored events to be published and consumed (default 10 s). */
@@ -76,7 +83,12 @@ export async function startEmbeddedSupergraph(
     const demo =
       options.seedDemo === false
         ? 'off'
-        : await seedDemoProducts({ gatewayUrl: gateway.url, admin: options.admin, dataDir: options.dataDir });
+        : await seedDemoProducts({
+            usersUrl: subgraphs.users.url,
+            productsUrl: subgraphs.products.url,
+            admin: options.admin,
+            dataDir: options.dataDir,
+          });
     return { gateway, subgraphs, bus, demo, close };
   });
 }

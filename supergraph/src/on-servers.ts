@@ -2,7 +2,12 @@ import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { GatewayExposure, RateLimitOptions, RunningGateway } from '@commerce/gateway';
+import type {
+  GatewayExposure,
+  RateLimitOptions,
+  RunningGateway,
+  TrustedDocumentsConfig,
+} from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { ensurePostgresDatabase, withDatabase } from './databases.js';
 import { startGatewayFor } from './start-gateway.js';
@@ -26,6 +31,8 @@ export interface ServerSupergraphOptions {
   readonly rateLimits?: RateLimitOptions;
   /** The gateway's introspection, suggestions and /metrics (default: open). */
   readonly exposure?: GatewayExposure;
+  /** Which documents the gateway runs (TRUSTED_DOCUMENTS); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig;
 }
 
 export interface ServerSupergraph {

@@ -61,6 +61,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     subscriptions: { bus },
     rateLimits: config.rateLimits,
     exposure: config.exposure,
+    trustedDocuments: config.trustedDocuments,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];

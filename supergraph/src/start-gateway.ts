@@ -5,6 +5,7 @@ import {
   type GatewayExposure,
   type RateLimitOptions,
   type RunningGateway,
+  type TrustedDocumentsConfig,
 } from '@commerce/gateway';
 import type { Closers } from './closers.js';
 import { supergraphSdl } from './composition.js';
@@ -19,6 +20,8 @@ export interface StartGatewayOptions {
   readonly rateLimits?: RateLimitOptions | undefined;
   /** Introspection, suggestions and /metrics (default: open, as on a developer's machine). */
   readonly exposure?: GatewayExposure | undefined;
+  /** TRUSTED_DOCUMENTS: which documents the gateway runs (readTrustedDocuments); default mode off. */
+  readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
 }
 
 /** The gateway in front of the running subgraphs, with subscriptions from `bus`; pushed onto `closers`. */
@@ -38,6 +41,7 @@ export async function startGatewayFor(
     subscriptions: { bus },
     rateLimits: options.rateLimits,
     exposure: options.exposure,
+    trustedDocuments: options.trustedDocuments,
   });
   closers.push(() => gateway.close());
   return gateway;

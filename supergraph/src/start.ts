@@ -8,7 +8,7 @@ import {
   type Env,
 } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
-import { loadRateLimitConfig, readGatewayExposure } from '@commerce/gateway';
+import { loadRateLimitConfig, readGatewayExposure, readTrustedDocuments } from '@commerce/gateway';
 import { adminBannerLine, readStartAdmin } from './admin-account.js';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
@@ -52,6 +52,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   const port = readInt(env, 'PORT', 4000);
   const host = readString(env, 'HOST', '127.0.0.1');
   const rateLimits = loadRateLimitConfig(env);
+  const trustedDocuments = readTrustedDocuments(env);
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -66,6 +67,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       host,
       rateLimits,
       exposure,
+      trustedDocuments,
     });
     const url = supergraph.gateway.url;
     return {
@@ -84,6 +86,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     host,
     rateLimits,
     exposure,
+    trustedDocuments,
   });
   const url = supergraph.gateway.url;
   const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';
@@ -96,6 +99,11 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
     '           then send the header  Authorization: Bearer <accessToken>',
     `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,
+    ...(trustedDocuments.mode === 'enforce'
+      ? [
+          "  TRUSTED_DOCUMENTS=enforce: only the typed client's documents run, by id (not these, nor the playground).",
+        ]
+      : []),
     '',
     `  Delete ${dataDir} to start afresh. Ctrl-C stops.`,
     '',

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { print, type DocumentNode } from 'graphql';
+import { isUnknownId, persistedQueryOf } from './persisted.js';
 import { subscribe, type LiveSubscription, type SubscribeOptions } from './subscriptions.js';
 
 export type { ClosedEvent, LiveSubscription, SubscribeOptions, SubscriptionResult } from './subscriptions.js';
@@ -26,7 +27,13 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A small typed GraphQL client over HTTP for the gateway (tests and scripts). */
+/**
+ * A small typed GraphQL client over HTTP for the gateway (tests and scripts). It sends each
+ * generated document by its id in the persisted-documents manifest (APQ's
+ * `extensions.persistedQuery.sha256Hash`), not its text; a server that does not hold it
+ * (PERSISTED_QUERY_NOT_FOUND: a gateway with TRUSTED_DOCUMENTS=off or another manifest, a subgraph)
+ * gets the text instead, then and from then on for that document.
+ */
 export interface Client {
   readonly url: string;
   request<TResult, TVariables>(
@@ -48,24 +55,37 @@ export interface Client {
 /** A client for `url` (e.g. http://127.0.0.1:4000/graphql); documents come from the generated `graphql()`. */
 export function createClient(url: string): Client {
   const printed = new WeakMap<object, string>();
+  const unknownIds = new WeakSet<object>();
+  const textOf = (document: DocumentNode): string => {
+    let query = printed.get(document);
+    if (query === undefined) {
+      query = print(document);
+      printed.set(document, query);
+    }
+    return query;
+  };
   return {
     url,
     subscribe: (document, variables, options) => subscribe(url, document, variables, options),
-    async request(document, variables, options = {}) {
-      let query = printed.get(document);
-      if (query === undefined) {
-        query = print(document);
-        printed.set(document, query);
-      }
+    async request<TResult, TVariables>(
+      document: TypedDocumentNode<TResult, TVariables>,
+      variables: TVariables,
+      options: RequestOptions = {},
+    ): Promise<Response<TResult>> {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      return { ...parseBody(text, response.status), status: response.status };
+      const post = async (body: Record<string, unknown>): Promise<Response<TResult>> => {
+        const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+        const text = await response.text();
+        return { ...parseBody<TResult>(text, response.status), status: response.status };
+      };
+      const extensions = unknownIds.has(document) ? undefined : persistedQueryOf(document);
+      if (extensions !== undefined) {
+        const byId = await post({ extensions, variables });
+        if (!isUnknownId(byId.errors)) return byId;
+        unknownIds.add(document);
+      }
+      return post({ query: textOf(document), variables });
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient as createWsClient } from 'graphql-ws';
+import { createClient as createWsClient, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ResponseError } from './client.js';
+import { isUnknownId, persistedQueryOf } from './persisted.js';
 
 /** One result of a subscription (a graphql-ws `next`), or the errors of an `error` message. */
 export interface SubscriptionResult<TResult> {
@@ -58,7 +59,11 @@ interface Waiter<TResult> {
   readonly reject: (error: Error) => void;
 }
 
-/** Opens a graphql-ws connection to `httpUrl` (its ws:// twin) and subscribes to `document`. */
+/**
+ * Opens a graphql-ws connection to `httpUrl` (its ws:// twin) and subscribes to `document` by id
+ * (`extensions.persistedQuery` beside an empty `query`, which graphql-ws requires); a gateway that
+ * does not hold it (PERSISTED_QUERY_NOT_FOUND) gets the text on the same connection instead.
+ */
 export function subscribe<TResult, TVariables>(
   httpUrl: string,
   document: TypedDocumentNode<TResult, TVariables>,
@@ -114,16 +119,23 @@ export function subscribe<TResult, TVariables>(
       },
     },
   });
-  const unsubscribe = client.subscribe<TResult>(
-    { query: print(document), variables: variables ?? {} },
-    {
+  const byText: SubscribePayload = { query: print(document), variables: variables ?? {} };
+  const send = (payload: SubscribePayload): (() => void) =>
+    client.subscribe<TResult>(payload, {
       next: (value) => receive({ data: value.data, errors: value.errors }),
       error: (error) => {
-        if (Array.isArray(error)) receive({ data: undefined, errors: error as ResponseError[] });
+        if (!Array.isArray(error)) return;
+        const errors = error as ResponseError[];
+        if (payload !== byText && isUnknownId(errors)) {
+          unsubscribe = send(byText);
+          return;
+        }
+        receive({ data: undefined, errors });
       },
       complete: () => end('completed'),
-    },
-  );
+    });
+  const extensions = persistedQueryOf(document);
+  let unsubscribe = send(extensions === undefined ? byText : { ...byText, query: '', extensions });
 
   return {
     results,

@@ -41,6 +41,8 @@ const run = promisify(execFile);
 
 /** The one entry point of every app process: `scripts/service.ts <name>`. */
 const entryPoint = 'scripts/service.ts';
+/** The typed client's persisted-documents manifest: the gateway's trusted documents (TRUSTED_DOCUMENTS). */
+const trustedDocuments = 'test/client/generated/persisted-documents.json';
 const gatewayPort = 4000;
 const subgraphNames: readonly string[] = subgraphs.map((subgraph) => subgraph.name);
 /** The app services: the gateway and every subgraph of the list, each a compose service of that name. */
@@ -613,6 +615,7 @@ describe('Dockerfile', () => {
       'supergraph',
       'schema',
       entryPoint,
+      trustedDocuments,
     ])
       expect(copied, path).toContain(path);
     // node_modules/@commerce/* link to the workspace folders: each must be in the image.
@@ -692,15 +695,27 @@ describe('.dockerignore', () => {
       'supergraph',
       'schema',
       entryPoint,
+      trustedDocuments,
     ];
-    for (const pattern of patterns) {
-      expect(isAbsolute(pattern)).toBe(false);
-      // Ignoring a folder ignores what is in it.
-      for (const path of needed)
-        expect(ancestorsOrSelf(path), `${pattern} ignores ${path}`).not.toContain(pattern.replace(/\/$/, ''));
-    }
+    for (const pattern of patterns) expect(isAbsolute(pattern.replace(/^!/, ''))).toBe(false);
+    for (const path of needed)
+      expect(keptInContext(path, patterns), `.dockerignore leaves out ${path}`).toBe(true);
   });
 });
+
+/**
+ * Whether the build context keeps `path`: the last pattern naming it or one of its folders decides
+ * (ignoring a folder ignores what is in it; a `!` pattern keeps, e.g. one file of an ignored folder).
+ */
+function keptInContext(path: string, patterns: readonly string[]): boolean {
+  let kept = true;
+  for (const pattern of patterns) {
+    const exception = pattern.startsWith('!');
+    const name = pattern.replace(/^!/, '').replace(/\/$/, '');
+    if (ancestorsOrSelf(path).includes(name)) kept = exception;
+  }
+  return kept;
+}
 
 /** The workspaces of the root package.json (e.g. `subgraphs/users`). */
 function workspaces(): string[] {

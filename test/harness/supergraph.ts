@@ -7,7 +7,12 @@ import type { JwtConfig } from '@commerce/common/config';
 import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import { startGateway, type RateLimitOptions, type RunningGateway } from '@commerce/gateway';
+import {
+  startGateway,
+  type RateLimitOptions,
+  type RunningGateway,
+  type TrustedDocumentsMode,
+} from '@commerce/gateway';
 import {
   Closers,
   forEachSubgraph,
@@ -49,6 +54,8 @@ export interface SupergraphOptions {
    * are shared by the instances through a database of this run; embedded, each counts in memory.
    */
   readonly rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
+  /** The gateways' TRUSTED_DOCUMENTS mode, with the typed client's manifest; default allow (as npm start). */
+  readonly trustedDocuments?: TrustedDocumentsMode;
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -118,7 +125,15 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     }
     const subgraphs = await startSubgraphs(opened, { bus, jwt, logger, admin, ports: 'free' }, closers);
     const front = await startFront(
-      { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances, rateLimits },
+      {
+        subgraphs,
+        bus,
+        keys,
+        logger,
+        gatewayInstances: options.gatewayInstances,
+        rateLimits,
+        trustedDocuments: options.trustedDocuments ?? 'allow',
+      },
       closers,
     );
     if (kafka) {
@@ -140,6 +155,7 @@ async function startFront(
     readonly logger: Logger;
     readonly gatewayInstances: number | undefined;
     readonly rateLimits: RateLimitOptions;
+    readonly trustedDocuments: TrustedDocumentsMode;
   },
   closers: Closers,
 ): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
@@ -159,6 +175,7 @@ async function startFront(
       port: 0,
       subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
       rateLimits: settings.rateLimits,
+      trustedDocuments: { mode: settings.trustedDocuments },
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

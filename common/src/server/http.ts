@@ -10,7 +10,8 @@ export interface HealthReport {
 }
 
 export interface GraphqlHttpOptions<C extends BaseContext> {
-  readonly apollo: ApolloServer<C>;
+  /** Apollo Server, or a wrapper of its HTTP entry point (the gateway's trusted documents). */
+  readonly apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>;
   /** Builds the context of one request; `correlationId` comes from x-correlation-id or is new. */
   readonly context: (request: IncomingMessage, correlationId: string) => Promise<C>;
   readonly health?: () => Promise<HealthReport>;

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { createEnvelope, createKafkaClient, KafkaEventBus } from '@commerce/common/events';
+import { createKafkaClient, KafkaEventBus } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe, type LiveSubscription } from '../../../test/client/subscriptions.js';
 import { StockLevelSubscription } from '../../../test/e2e/subscription-operations.js';
 import { kafkaBrokers, uniqueName } from '../../../test/harness/servers.js';
+import { stockUpdatedEvent } from '../../../test/fixtures/stock-event.js';
 import { waitFor } from '../../../test/harness/wait.js';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import { generateKeyPair } from '@commerce/common/auth';
@@ -52,22 +52,6 @@ function cuttableNetwork(): {
     refused: () => refused,
   };
 }
-
-const stockEvent = (productId: string, available: number) =>
-  createEnvelope(
-    'stock.updated',
-    {
-      productId,
-      available,
-      reserved: 0,
-      reorderThreshold: 5,
-      lowStock: false,
-      reason: 'ADJUSTED',
-      orderId: null,
-      updatedAt: new Date().toISOString(),
-    },
-    { source: 'test', correlationId: randomUUID() },
-  );
 
 /** The gateway's consumers ride out a Kafka outage: subscribers stay connected and receive again after. */
 describe('subscriptions across a Kafka outage', () => {
@@ -118,7 +102,7 @@ describe('subscriptions across a Kafka outage', () => {
     let available = 1_000;
     await waitFor(
       async () => {
-        await publisher.publish('stock.updated', 'p1', stockEvent('p1', (available += 1)));
+        await publisher.publish('stock.updated', 'p1', stockUpdatedEvent('p1', (available += 1)));
         return live.results.length > 0;
       },
       { timeoutMs: 30_000, intervalMs: 500, message: 'the first event through the gateway' },
@@ -139,9 +123,9 @@ describe('subscriptions across a Kafka outage', () => {
       await admin.disconnect();
     }
     expect(network.refused()).toBeGreaterThan(0);
-    await publisher.publish('stock.updated', 'p1', stockEvent('p1', 1));
+    await publisher.publish('stock.updated', 'p1', stockUpdatedEvent('p1', 1));
     network.restore();
-    await publisher.publish('stock.updated', 'p1', stockEvent('p1', 2));
+    await publisher.publish('stock.updated', 'p1', stockUpdatedEvent('p1', 2));
 
     await live.waitFor((r) => r.data?.stockUpdated.available === 1, {
       timeoutMs: 40_000,

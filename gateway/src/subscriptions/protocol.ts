@@ -13,6 +13,8 @@ import { Connection, type Connections } from './connections.js';
 import { accessTo } from './fields.js';
 import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner } from './planner.js';
 import type { SubscriptionHub } from './hub.js';
+import { subscriptionQuery } from '../trusted-documents/graphql-ws.js';
+import { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
 type ServerOptions = GraphqlWsServerOptions<ConnectionInitMessage['payload'], Extra> & { isProd?: boolean };
 
@@ -32,6 +34,8 @@ export interface ProtocolDependencies {
   readonly jwtPublicKey: string;
   readonly logger: Logger;
   readonly guard?: SubscriptionGuard | undefined;
+  /** Default: documents by text only (mode off). */
+  readonly trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /**
@@ -45,9 +49,11 @@ export interface ProtocolDependencies {
  * - A subscription needing a viewer without one closes with 4401; one needing ADMIN, held by a
  *   customer, with 4403.
  * - Invalid operations and variables get a graphql-ws `error` message; the connection stays open.
+ *   So does a document the trusted documents refuse (trusted-documents/graphql-ws.ts).
  */
 export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
   const { planner, hub, connections } = deps;
+  const trustedDocuments = deps.trustedDocuments ?? TrustedDocuments.off();
   return {
     isProd: true,
     connectionInitWaitTimeout: 10_000,
@@ -73,7 +79,9 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       const connection = connections.get(ctx.extra.socket);
       if (!connection)
         return [new GraphQLError('Connection is closing', { extensions: { code: 'BAD_REQUEST' } })];
-      const prepared = planner.prepare(payload.query, payload.operationName);
+      const query = subscriptionQuery(payload, trustedDocuments);
+      if (typeof query !== 'string') return query;
+      const prepared = planner.prepare(query, payload.operationName);
       if (isErrors(prepared)) return prepared;
       const access = accessTo(prepared.field, connection.viewer);
       if (access !== 'allowed') {

@@ -22,6 +22,7 @@ import {
   OrderPlacedSubscription,
   StockWithNameSubscription,
 } from '../../../test/e2e/subscription-operations.js';
+import { stockUpdatedEvent } from '../../../test/fixtures/stock-event.js';
 import { waitFor } from '../../../test/harness/wait.js';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import { subscriptionFields } from './fields.js';
@@ -56,22 +57,6 @@ async function stubSubgraph(
   });
   return { url: `http://127.0.0.1:${await listen(server, 0)}/graphql`, server, requests };
 }
-
-const stockEvent = (productId: string, available: number) =>
-  createEnvelope(
-    'stock.updated',
-    {
-      productId,
-      available,
-      reserved: 0,
-      reorderThreshold: 5,
-      lowStock: available <= 5,
-      reason: 'ADJUSTED',
-      orderId: null,
-      updatedAt: new Date().toISOString(),
-    },
-    { source: 'test', correlationId: randomUUID() },
-  );
 
 const orderEvent = (orderId: string, userId: string) =>
   createEnvelope(
@@ -141,8 +126,8 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
   it('delivers a stock change with the product resolved from its subgraph, filtered by productId', async () => {
     const live = track(subscribe(gateway.url, StockWithNameSubscription, { productId: 'p1' }));
     await subscribers(1);
-    await bus.publish('stock.updated', 'p2', stockEvent('p2', 3));
-    await bus.publish('stock.updated', 'p1', stockEvent('p1', 7));
+    await bus.publish('stock.updated', 'p2', stockUpdatedEvent('p2', 3));
+    await bus.publish('stock.updated', 'p1', stockUpdatedEvent('p1', 7));
     const result = await live.waitFor((r) => r.data?.stockUpdated.available === 7);
     expect(result.data).toEqual({ stockUpdated: { available: 7, product: { name: 'Product p1' } } });
     expect(live.results.map((r) => r.data?.stockUpdated.available)).toEqual([7]);
@@ -155,7 +140,7 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
     );
     await subscribers(50);
     products.requests.length = 0;
-    await bus.publish('stock.updated', 'p3', stockEvent('p3', 9));
+    await bus.publish('stock.updated', 'p3', stockUpdatedEvent('p3', 9));
     await Promise.all(lives.map((live) => live.waitFor((r) => r.data?.stockUpdated.available === 9)));
     expect(products.requests).toHaveLength(1);
     await Promise.all(lives.map((live) => live.close()));
@@ -171,7 +156,7 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
     ];
     await subscribers(4);
     products.requests.length = 0;
-    await bus.publish('stock.updated', 'p4', stockEvent('p4', 5));
+    await bus.publish('stock.updated', 'p4', stockUpdatedEvent('p4', 5));
     await Promise.all(lives.map((live) => live.waitFor((r) => r.data?.stockUpdated.available === 5)));
     expect(products.requests).toHaveLength(1);
     expect(products.requests[0]?.authorization).toBeUndefined();

@@ -29,6 +29,7 @@ import { SubscriptionHub } from './hub.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
 import { SubscriptionPlanner } from './planner.js';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
 export interface SubscriptionServiceOptions {
   /** The gateway's HTTP server: WebSocket upgrades of `path` are served here. */
@@ -53,6 +54,8 @@ export interface SubscriptionServiceOptions {
   readonly guard?: SubscriptionGuard;
   /** Introspection and "Did you mean …" suggestions in errors (default true). */
   readonly introspection?: boolean;
+  /** Which documents run, by id or by text; default: by text only (mode off). */
+  readonly trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -115,7 +118,15 @@ export async function startSubscriptionService(
     guard?.opened(socket, request);
   });
   const graphqlWs = useServer(
-    graphqlWsOptions({ planner, hub, connections, jwtPublicKey: options.jwtPublicKey, logger, guard }),
+    graphqlWsOptions({
+      planner,
+      hub,
+      connections,
+      jwtPublicKey: options.jwtPublicKey,
+      logger,
+      guard,
+      trustedDocuments: options.trustedDocuments,
+    }),
     wss,
     options.keepAliveMs ?? 12_000,
   );
