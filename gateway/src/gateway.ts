@@ -91,7 +91,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
   const registry = new Registry();
-  const rateLimits = await openRateLimits(options.rateLimits ?? {}, registry, logger);
+  const rateLimits = await openRateLimits(options.rateLimits ?? {}, registry, options.logger);
   const exposure = options.exposure ?? developmentExposure;
   const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
