@@ -8,12 +8,12 @@ import {
   closeServer,
   createGraphqlHttpServer,
   listen,
+  metricsRoute,
   type GraphqlHttpOptions,
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { createKeepAliveFetcher } from './fetcher.js';
-import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';
 import type { BacklogLimits } from './subscriptions/backlog.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
-import { OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
+import { ConsumerHealth, OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
 import {
   serveSubgraph,
@@ -51,13 +51,14 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
   const service = new OrdersService({ orders, catalog, eventsStored: () => relay.notify() });
 
   relay.start();
+  const consumerHealth = new ConsumerHealth();
   let unsubscribe: () => Promise<void>;
   try {
     unsubscribe = await subscribeAll(
       deps.bus,
       deps.consumerGroup ?? 'orders',
       consumers({ catalog, service, logger }),
-      { fromBeginning: true },
+      { fromBeginning: true, monitor: consumerHealth },
     );
   } catch (error) {
     await relay.stop();
@@ -73,6 +74,7 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     port: deps.port,
     host: deps.host,
     health: () => health(ping, relay),
+    consumers: consumerHealth,
     onClose: unsubscribe,
   });
 }
