@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
 import { ConsumerHealth, OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
-import { MongoOutboxSource } from '@commerce/common/mongo';
+import { MongoOutboxSource, pingDatabase } from '@commerce/common/mongo';
 import {
   serveSubgraph,
   type HealthReport,
@@ -83,14 +83,14 @@ function openStores(storage: OrdersStorage): {
   orders: OrderStore;
   catalog: CatalogReader & CatalogWriter;
   outbox: OutboxSource;
-  ping: () => Promise<unknown>;
+  ping: () => Promise<boolean>;
 } {
   if (storage.documents) {
     return {
       orders: new EmbeddedOrderStore(storage.documents),
       catalog: new EmbeddedCatalogStore(storage.documents),
       outbox: new DocumentOutboxSource(storage.documents.collection(ordersCollection)),
-      ping: () => Promise.resolve(),
+      ping: () => Promise.resolve(true),
     };
   }
   const db = storage.db;
@@ -98,15 +98,12 @@ function openStores(storage: OrdersStorage): {
     orders: new MongoOrderStore(db),
     catalog: new MongoCatalogStore(db),
     outbox: new MongoOutboxSource(db, ordersCollection),
-    ping: () => db.command({ ping: 1 }),
+    ping: () => pingDatabase(db),
   };
 }
 
-async function health(ping: () => Promise<unknown>, relay: OutboxRelay): Promise<HealthReport> {
-  const database = await ping().then(
-    () => 'ok' as const,
-    () => 'down' as const,
-  );
+async function health(ping: () => Promise<boolean>, relay: OutboxRelay): Promise<HealthReport> {
+  const database = (await ping()) ? 'ok' : 'down';
   const status = database === 'down' ? 'down' : relay.health === 'degraded' ? 'degraded' : 'ok';
   return { status, checks: { database, relay: relay.health } };
 }
