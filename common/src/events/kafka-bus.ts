@@ -1,12 +1,4 @@
-import {
-  Kafka,
-  logLevel,
-  type Admin,
-  type Consumer,
-  type IHeaders,
-  type LogEntry,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, Handler, SubscribeOptions } from './bus.js';
@@ -20,7 +12,8 @@ import {
 } from './delivery.js';
 import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
 import { HeldMessage } from './held-message.js';
-import { deadLetterTopic, topicNames, type TopicName, type Topics } from './topics.js';
+import { createMissingTopics } from './kafka-topics.js';
+import { deadLetterTopic, type TopicName, type Topics } from './topics.js';
 
 export interface KafkaEventBusOptions {
   /** Prepended to every topic name, e.g. to isolate one test run's topics on a shared broker. */
@@ -92,10 +85,12 @@ export class KafkaEventBus implements EventBus<Topics> {
 
   /** Creates every project topic and its dead-letter topic when missing. Idempotent. */
   ensureTopics(): Promise<void> {
-    this.topicsReady ??= this.createTopics().catch((error: unknown) => {
-      this.topicsReady = undefined;
-      throw error;
-    });
+    this.topicsReady ??= createMissingTopics(this.kafka, this.prefix, this.partitions).catch(
+      (error: unknown) => {
+        this.topicsReady = undefined;
+        throw error;
+      },
+    );
     return this.topicsReady;
   }
 
@@ -264,49 +259,5 @@ export class KafkaEventBus implements EventBus<Topics> {
       throw error;
     });
     return this.producer;
-  }
-
-  private async createTopics(): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = topicNames
-        .flatMap((topic) => [topic, deadLetterTopic(topic)])
-        .map((t) => this.physical(t));
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        await admin
-          .createTopics({
-            waitForLeaders: true,
-            topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })),
-          })
-          .catch(async (error: unknown) => {
-            // kafkajs waits out LEADER_NOT_AVAILABLE only: the broker may not know yet of a topic it
-            // has just created. The topics exist: wait until their metadata answers.
-            if (!hasType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
-            await waitForMetadata(admin, missing);
-          });
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-}
-
-function hasType(error: unknown, type: string): boolean {
-  return typeof error === 'object' && error !== null && 'type' in error && error.type === type;
-}
-
-async function waitForMetadata(admin: Admin, topics: readonly string[], timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await admin.fetchTopicMetadata({ topics: [...topics] });
-      return;
-    } catch (error) {
-      if (!hasType(error, 'UNKNOWN_TOPIC_OR_PARTITION') || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 }
