@@ -1,4 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isTransientFailure } from './transient-errors.js';
+
+export { isTransientFailure };
 
 /** Stable error codes clients can rely on (`extensions.code`). */
 export type ErrorCode =
@@ -13,8 +16,8 @@ export type ErrorCode =
   | 'UNAVAILABLE';
 
 /**
- * An error of this project. `retriable` tells event consumers whether trying again may succeed
- * (a database or broker outage) or not (bad input, a rule broken).
+ * An error of this project. `retriable` tells event consumers whether trying again succeeds once a
+ * dependency is back (a database or broker outage: they wait for it) or not (bad input, a rule broken).
  */
 export class AppError extends Error {
   constructor(
@@ -38,9 +41,23 @@ export const notFound = (what: string, id: string): AppError =>
 export const conflict = (message: string): AppError => new AppError('CONFLICT', message);
 export const unavailable = (message: string): AppError => new AppError('UNAVAILABLE', message, true);
 
+/**
+ * How a failure may fare when tried again:
+ * - `transient`: a dependency is unreachable, shutting down or too slow (a retriable AppError, or a
+ *   driver's connection error or timeout: isTransientFailure). It passes once the dependency is back.
+ * - `permanent`: one of our errors that is not retriable (bad input, a rule broken).
+ * - `unexpected`: anything else (a bug, an unknown driver error). It may pass, or never.
+ */
+export type FailureKind = 'transient' | 'permanent' | 'unexpected';
+
+export function failureKind(error: unknown): FailureKind {
+  if (error instanceof AppError) return error.retriable ? 'transient' : 'permanent';
+  return isTransientFailure(error) ? 'transient' : 'unexpected';
+}
+
+/** A retriable failure: trying again passes once the dependency is back (a transient FailureKind). */
 export function isRetriable(error: unknown): boolean {
-  // Anything that is not one of our errors (a dropped connection, a timeout) may pass on retry.
-  return error instanceof AppError ? error.retriable : true;
+  return failureKind(error) === 'transient';
 }
 
 /**

@@ -1,11 +1,8 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { isProduction, readBoolean, readSecret, type Env } from '@commerce/common/config';
+import type { MetricsAccess } from '@commerce/common/server';
 
-/**
- * Who may read GET /metrics: anyone (`'open'`), nobody (`'off'`: 404), or a client sending
- * `Authorization: Bearer <token>` (a Prometheus scrape job's `authorization` credentials).
- */
-export type MetricsAccess = 'open' | 'off' | { readonly bearerToken: string };
+export type { MetricsAccess };
 
 /** What the gateway tells clients beyond answering their operations. */
 export interface GatewayExposure {

@@ -8,13 +8,13 @@ import {
   closeServer,
   createGraphqlHttpServer,
   listen,
+  metricsRoute,
   type GraphqlHttpOptions,
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
 import { createKeepAliveFetcher } from './fetcher.js';
-import { metricsRoute } from './metrics-route.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { openRateLimits, type RateLimitOptions } from './rate-limits/rate-limits.js';
 import { UnavailableSubscriptionsDataSource } from './subscriptions/unavailable-data-source.js';

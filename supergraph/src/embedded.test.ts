@@ -40,7 +40,8 @@ describe('the embedded supergraph stopping', { timeout: 120_000 }, () => {
     const handled: string[] = [];
     await supergraph.bus.subscribe('product.created', 'flaky-audit', (event, delivery) => {
       // A transient failure (a dropped connection): the bus retries after a backoff, a timer away.
-      if (delivery.attempt === 1) return Promise.reject(new Error('connection reset'));
+      if (delivery.attempt === 1)
+        return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
       handled.push(event.payload.productId);
       return Promise.resolve();
     });

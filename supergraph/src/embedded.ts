@@ -1,4 +1,5 @@
 import type { JwtConfig } from '@commerce/common/config';
+import { defaultRetryPolicy, InMemoryEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
 import type {
@@ -9,7 +10,6 @@ import type {
 } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
-import { SettlingEventBus } from './settling-bus.js';
 import { startGatewayFor } from './start-gateway.js';
 import { pendingEvents, startSubgraphs, type RunningSubgraphs } from './start-subgraphs.js';
 import { openEmbeddedStorage } from './storage.js';
@@ -40,7 +40,7 @@ export interface EmbeddedSupergraphOptions {
 export interface EmbeddedSupergraph {
   readonly gateway: RunningGateway;
   readonly subgraphs: RunningSubgraphs;
-  readonly bus: SettlingEventBus;
+  readonly bus: InMemoryEventBus;
   readonly demo: 'seeded' | 'already seeded' | 'off';
   /**
    * Stops the gateway, waits (up to drainTimeoutMs) until every stored event is published and
@@ -62,7 +62,7 @@ export async function startEmbeddedSupergraph(
   const close = (): Promise<void> => closers.closeAll('The embedded supergraph');
   return closers.undoOnFailure('The embedded supergraph', async () => {
     const opened = await openEmbeddedStorage(options.dataDir, closers);
-    const bus = new SettlingEventBus();
+    const bus = new InMemoryEventBus(defaultRetryPolicy);
     closers.push(() => bus.close());
     const subgraphs = await startSubgraphs(
       opened,
@@ -95,7 +95,7 @@ export async function startEmbeddedSupergraph(
 
 /** Waits until no event is pending in any outbox and the bus is settled, twice in a row. */
 export async function drain(
-  bus: SettlingEventBus,
+  bus: InMemoryEventBus,
   subgraphs: RunningSubgraphs,
   timeoutMs: number,
 ): Promise<void> {

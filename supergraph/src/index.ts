@@ -6,7 +6,6 @@ export * from './databases.js';
 export * from './storage.js';
 export * from './start-subgraphs.js';
 export * from './start-gateway.js';
-export * from './settling-bus.js';
 export * from './embedded.js';
 export * from './on-servers.js';
 export * from './start.js';

@@ -1,7 +1,7 @@
 import type { Topics } from '@commerce/common/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, dataOf, type Client } from '../client/client.js';
-import { startPrivateBroker, type PrivateBroker } from '../faults/private-broker.js';
+import { startPrivateBroker, type PrivateBroker } from '../faults/private-servers.js';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
 import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';

@@ -56,6 +56,12 @@ export interface SupergraphOptions {
   readonly rateLimits?: Omit<RateLimitOptions, 'databaseUrl'>;
   /** The gateways' TRUSTED_DOCUMENTS mode, with the typed client's manifest; default allow (as npm start). */
   readonly trustedDocuments?: TrustedDocumentsMode;
+  /**
+   * On the servers: subgraphs that keep their data at this URL (a database that exists, e.g. on a
+   * private server a fault test stops and starts) instead of a fresh database on the shared server.
+   * The harness neither creates nor drops these databases.
+   */
+  readonly databaseUrls?: Partial<Record<SubgraphName, string>>;
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -74,6 +80,8 @@ export interface Supergraph {
   readonly subgraphs: RunningSubgraphs;
   /** Kafka, or the in-process bus with `storage: 'embedded'`. */
   readonly bus: EventBus<Topics>;
+  /** The Kafka client and this run's topic prefix (undefined with `storage: 'embedded'`). */
+  readonly kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
   readonly requests: SubgraphRequestCounter;
   /** Signs an access token with this supergraph's key (e.g. a short-lived one to watch it expire). */
   signAccessToken(viewer: Viewer, ttlSeconds: number): string;
@@ -115,6 +123,8 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       closers.push(() => counters.drop());
       rateLimits = { ...rateLimits, databaseUrl: counters.url };
       opened = await openServerStorage(async (subgraph) => {
+        const url = options.databaseUrls?.[subgraph.name];
+        if (url !== undefined) return url;
         const database =
           subgraph.server === 'postgres'
             ? await createPostgresDatabase(`e2e_${subgraph.name}`)
@@ -142,7 +152,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         front.gateways.map((gateway) => waitForSubscriptionConsumers(client, topicPrefix, gateway)),
       );
     }
-    return { ...front, admin, subgraphs, bus, close: () => closers.closeAll('The supergraph') };
+    return { ...front, admin, subgraphs, bus, kafka, close: () => closers.closeAll('The supergraph') };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { DeliveryMonitor } from './delivery.js';
 import type { Envelope } from './envelope.js';
 import type { TopicName, Topics } from './topics.js';
 
@@ -8,7 +9,7 @@ export interface Delivery {
   readonly offset: string;
   /** The message's key: the aggregate id. */
   readonly key: string;
-  /** 1 on the first try, then 2, 3, ... while a retriable error repeats. */
+  /** 1 on the first try, then 2, 3, ... while the handler keeps failing. */
   readonly attempt: number;
 }
 
@@ -21,12 +22,16 @@ export interface SubscribeOptions {
    * per-instance subscription groups start at the latest.
    */
   readonly fromBeginning?: boolean;
+  /** Told of every retry and of each message's end (e.g. a ConsumerHealth for health and metrics). */
+  readonly monitor?: DeliveryMonitor;
 }
 
 /**
  * The event bus port. `publish` resolves once the broker has the event (acks from all in-sync
  * replicas); a handler's promise resolving means its effect is stored, so the offset may be
- * committed. A handler that throws is retried (retriable errors) or dead-lettered.
+ * committed. A handler that throws is retried or dead-lettered (deliverWithRetry): a transient
+ * failure (a dependency unreachable) is retried, without losing the consumer's place in its group,
+ * until it passes; it is never dead-lettered.
  */
 export interface EventBus<M extends Record<string, unknown> = Topics> {
   publish<T extends keyof M & string>(topic: T, key: string, event: Envelope<M[T]>): Promise<void>;

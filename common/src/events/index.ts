@@ -8,3 +8,4 @@ export * from './outbox-relay.js';
 export * from './origin.js';
 export * from './outgoing.js';
 export * from './consumers.js';
+export * from './consumer-health.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { createEnvelope, type Envelope } from './envelope.js';
@@ -11,6 +11,7 @@ const logger = createLogger('kafka-bus-test');
 const origin = { source: 'test', correlationId: randomUUID() };
 const prefix = `t-${randomUUID().slice(0, 8)}-`;
 
+const retryPolicy = { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 50 };
 let kafka: Kafka;
 let bus: KafkaEventBus;
 
@@ -59,7 +60,7 @@ beforeAll(async () => {
     topicPrefix: prefix,
     partitions: 3,
     logger,
-    retry: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 50 },
+    retry: retryPolicy,
   });
   await bus.ensureTopics();
 });
@@ -200,5 +201,156 @@ describe('KafkaEventBus against a real broker', () => {
     await waitFor(() => again >= 1, 'the next event after restart');
     expect(again).toBe(1);
     await restarted();
+  });
+
+  describe('while a transient failure lasts (a database down)', () => {
+    const connectionRefused = (): Error =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const groupId = (group: string): string => `${prefix}${group}.product.deleted`;
+
+    /** A handler of one product's deletion that fails while `state.down`, recording each attempt. */
+    function flaky(productId: string, state: { down: boolean; slowFirstAttemptMs?: number }) {
+      const attempts: number[] = [];
+      let handled = 0;
+      const handle = async (event: Envelope<Topics['product.deleted']>, delivery: { attempt: number }) => {
+        if (event.payload.productId !== productId) return;
+        attempts.push(delivery.attempt);
+        // Like a driver waiting out its server selection timeout before it gives up.
+        if (delivery.attempt === 1 && state.slowFirstAttemptMs)
+          await new Promise((resolve) => setTimeout(resolve, state.slowFirstAttemptMs));
+        if (state.down) throw connectionRefused();
+        handled += 1;
+      };
+      return { attempts, handle, handled: () => handled };
+    }
+
+    /** Messages on product.deleted.dlq (retried: a topic just created may not have its leader known yet). */
+    async function deadLetterCount(admin: Admin): Promise<number> {
+      for (let tries = 1; ; tries += 1) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(`${prefix}product.deleted.dlq`);
+          return offsets.reduce((sum, { high }) => sum + Number(high), 0);
+        } catch (error) {
+          if (tries >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    }
+
+    async function members(admin: Admin, group: string): Promise<{ state: string; memberIds: string[] }> {
+      const { groups } = await admin.describeGroups([groupId(group)]);
+      const [described] = groups;
+      return {
+        state: described?.state ?? 'none',
+        memberIds: (described?.members ?? []).map((m) => m.memberId),
+      };
+    }
+
+    let admin: Admin;
+    beforeAll(async () => {
+      admin = kafka.admin();
+      await admin.connect();
+    });
+    afterAll(async () => {
+      await admin.disconnect();
+    });
+
+    it('keeps its group membership for longer than the session timeout (one attempt alone outlasting it), then handles the message once', async () => {
+      const productId = randomUUID();
+      const state = { down: true, slowFirstAttemptMs: 12_000 };
+      const flakyHandler = flaky(productId, state);
+      const deadLettersBefore = await deadLetterCount(admin);
+      const stop = await bus.subscribe('product.deleted', 'patient', flakyHandler.handle, {
+        fromBeginning: true,
+      });
+      await bus.publish(
+        'product.deleted',
+        productId,
+        createEnvelope('product.deleted', { productId }, origin),
+      );
+      await waitFor(() => flakyHandler.attempts.length === 1, 'the first attempt');
+      const joined = await members(admin, 'patient');
+      expect(joined.state).toBe('Stable');
+      expect(joined.memberIds).toHaveLength(1);
+
+      // 12 s in the first attempt, then fast failures: 15 s in all, past the 10 s session timeout.
+      const seen = new Set<string>();
+      const outage = Date.now();
+      while (Date.now() - outage < 15_000) {
+        const now = await members(admin, 'patient');
+        seen.add(`${now.state} ${now.memberIds.join(',')}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(flakyHandler.attempts.length).toBeGreaterThan(retryPolicy.maxAttempts);
+      state.down = false;
+      await waitFor(() => flakyHandler.handled() === 1, 'the message handled once the database is back');
+
+      expect([...seen]).toEqual([`Stable ${joined.memberIds[0]}`]);
+      // One delivery, never handed back: attempts 1, 2, 3, ... without a restart.
+      expect(flakyHandler.attempts).toEqual(flakyHandler.attempts.map((_, index) => index + 1));
+      expect(await deadLetterCount(admin)).toBe(deadLettersBefore);
+      await stop();
+    }, 60_000);
+
+    it('a consumer stopped while it retries hands the message back uncommitted: the next consumer of its group handles it', async () => {
+      const productId = randomUUID();
+      const first = flaky(productId, { down: true });
+      const stopFirst = await bus.subscribe('product.deleted', 'handback', first.handle, {
+        fromBeginning: true,
+      });
+      await bus.publish(
+        'product.deleted',
+        productId,
+        createEnvelope('product.deleted', { productId }, origin),
+      );
+      await waitFor(() => first.attempts.length >= 3, 'a few attempts');
+      const stopping = Date.now();
+      await stopFirst();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+
+      const next = flaky(productId, { down: false });
+      const stopNext = await bus.subscribe('product.deleted', 'handback', next.handle, {
+        fromBeginning: true,
+      });
+      await waitFor(() => next.handled() === 1, 'the next consumer to handle the message');
+      expect(next.attempts).toEqual([1]);
+      expect(first.handled()).toBe(0);
+      await stopNext();
+    });
+
+    it('a rebalance while it retries does not wait for the outage: the message is handed back, the group rebalances, and the message is handled once when the database is back', async () => {
+      const productId = randomUUID();
+      const state = { down: true };
+      const first = flaky(productId, state);
+      const second = flaky(productId, state);
+      const stopFirst = await bus.subscribe('product.deleted', 'rebalance', first.handle, {
+        fromBeginning: true,
+      });
+      await bus.publish(
+        'product.deleted',
+        productId,
+        createEnvelope('product.deleted', { productId }, origin),
+      );
+      await waitFor(() => first.attempts.length >= 3, 'a few attempts');
+
+      // A second member joins: the first must rejoin for the rebalance to complete.
+      const joining = Date.now();
+      const stopSecond = await bus.subscribe('product.deleted', 'rebalance', second.handle, {
+        fromBeginning: true,
+      });
+      const joinMs = Date.now() - joining;
+      expect(joinMs).toBeLessThan(15_000);
+      expect((await members(admin, 'rebalance')).memberIds).toHaveLength(2);
+      // The first member handed its message back to rejoin: it is delivered again, from attempt 1.
+      const firstAttempts = (): number =>
+        [...first.attempts, ...second.attempts].filter((attempt) => attempt === 1).length;
+      await waitFor(() => firstAttempts() === 2, 'the message delivered again after the rebalance');
+
+      state.down = false;
+      await waitFor(() => first.handled() + second.handled() === 1, 'the message handled');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(first.handled() + second.handled()).toBe(1);
+      await Promise.all([stopFirst(), stopSecond()]);
+    }, 60_000);
   });
 });

@@ -2,7 +2,6 @@ import {
   Kafka,
   logLevel,
   Partitioners,
-  type Admin,
   type Consumer,
   type IHeaders,
   type LogEntry,
@@ -11,9 +10,18 @@ import {
 import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, Handler, SubscribeOptions } from './bus.js';
-import { deliverWithRetry, defaultRetryPolicy, type RetryPolicy } from './delivery.js';
+import {
+  deliverWithRetry,
+  defaultRetryPolicy,
+  type DeliveryMonitor,
+  type FailedAttempt,
+  type MonitoredDelivery,
+  type RetryPolicy,
+} from './delivery.js';
 import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
-import { deadLetterTopic, topicNames, type TopicName, type Topics } from './topics.js';
+import { HeldMessage } from './held-message.js';
+import { createMissingTopics } from './kafka-topics.js';
+import { deadLetterTopic, type TopicName, type Topics } from './topics.js';
 
 export interface KafkaEventBusOptions {
   /** Prepended to every topic name, e.g. to isolate one test run's topics on a shared broker. */
@@ -63,17 +71,23 @@ export function createKafkaEventBus(clientId: string, config: KafkaConfig, logge
   });
 }
 
+const sessionTimeoutMs = 10_000;
+const heartbeatIntervalMs = 1_000;
+
 /**
  * The EventBus on Apache Kafka: an idempotent producer with acks from all in-sync replicas,
  * one consumer per (group, topic) committing each offset only after its handler has finished,
- * retries with backoff, and dead letters on `<topic>.dlq` carrying the error and the original bytes.
+ * retries with backoff (a transient failure for as long as it lasts, heartbeating meanwhile so the
+ * consumer keeps its partitions), and dead letters on `<topic>.dlq` carrying the error and the
+ * original bytes.
  */
 export class KafkaEventBus implements EventBus<Topics> {
   private readonly prefix: string;
   private readonly partitions: number;
   private readonly retry: RetryPolicy;
   private readonly log: Logger;
-  private readonly consumers = new Set<Consumer>();
+  /** Each consumer, with the signal that tells its message in hand that it is stopping. */
+  private readonly consumers = new Map<Consumer, AbortController>();
   private producer: Promise<Producer> | undefined;
   private topicsReady: Promise<void> | undefined;
 
@@ -89,10 +103,12 @@ export class KafkaEventBus implements EventBus<Topics> {
 
   /** Creates every project topic and its dead-letter topic when missing. Idempotent. */
   ensureTopics(): Promise<void> {
-    this.topicsReady ??= this.createTopics().catch((error: unknown) => {
-      this.topicsReady = undefined;
-      throw error;
-    });
+    this.topicsReady ??= createMissingTopics(this.kafka, this.prefix, this.partitions).catch(
+      (error: unknown) => {
+        this.topicsReady = undefined;
+        throw error;
+      },
+    );
     return this.topicsReady;
   }
 
@@ -125,37 +141,47 @@ export class KafkaEventBus implements EventBus<Topics> {
     // and every new subscription would rebalance all the others.
     const consumer = this.kafka.consumer({
       groupId: `${this.prefix}${group}.${topic}`,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: heartbeatIntervalMs,
       // A fetch waits this long for data; disconnect waits for the fetch in flight, so keep it short.
       maxWaitTimeInMs: 500,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
-    this.consumers.add(consumer);
+    const stopping = new AbortController();
+    this.consumers.set(consumer, stopping);
     try {
       await consumer.connect();
       await consumer.subscribe({
         topic: this.physical(topic),
         fromBeginning: options.fromBeginning ?? false,
       });
-      await this.run(consumer, topic, group, handle);
+      await this.run(consumer, { topic, group, handle, stopping: stopping.signal, monitor: options.monitor });
     } catch (error) {
-      this.consumers.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
+      await this.stopConsumer(consumer).catch(() => undefined);
       throw error;
     }
-    return async () => {
-      this.consumers.delete(consumer);
-      await consumer.disconnect();
-    };
+    return () => this.stopConsumer(consumer);
+  }
+
+  /** Stops after the attempt in hand; a message being retried goes back uncommitted. */
+  private async stopConsumer(consumer: Consumer): Promise<void> {
+    this.consumers.get(consumer)?.abort();
+    this.consumers.delete(consumer);
+    await consumer.disconnect();
   }
 
   private async run<T extends TopicName>(
     consumer: Consumer,
-    topic: T,
-    group: string,
-    handle: Handler<Topics[T]>,
+    subscription: {
+      readonly topic: T;
+      readonly group: string;
+      readonly handle: Handler<Topics[T]>;
+      readonly stopping: AbortSignal;
+      readonly monitor: DeliveryMonitor | undefined;
+    },
   ): Promise<void> {
+    const { topic, group, handle } = subscription;
+    const monitor = this.logged(subscription.monitor);
     await consumer.run({
       // kafkajs commits each offset once eachMessage has resolved, i.e. after the effect (and the
       // dead letter) is stored. A manual commitOffsets is ignored once stop() has begun, which would
@@ -164,31 +190,29 @@ export class KafkaEventBus implements EventBus<Topics> {
       autoCommitThreshold: 1,
       eachMessage: async (payload) => {
         const { partition, message } = payload;
-        // Heartbeat during backoffs, never inside an attempt: a heartbeat failing in a rebalance after
-        // the effect is stored must not count as a failed attempt (and end in the dead-letter topic).
-        const sleepAndHeartbeat = async (ms: number): Promise<void> => {
-          await new Promise((resolve) => setTimeout(resolve, ms));
-          await payload.heartbeat().catch(() => undefined);
-        };
-        const outcome = await deliverWithRetry(
-          async (attempt) => {
-            const event = decodeEnvelope(topic, message.value);
-            await handle(event, {
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? '',
-              attempt,
-            });
-          },
-          this.retry,
-          sleepAndHeartbeat,
-        );
-        if (outcome.kind === 'dead-letter') {
-          this.log.warn(
-            { topic, partition, offset: message.offset, group, error: outcome.error },
-            'dead-lettered',
+        const delivery: MonitoredDelivery = { group, topic, partition, offset: message.offset };
+        const held = new HeldMessage(() => payload.heartbeat(), heartbeatIntervalMs, subscription.stopping);
+        try {
+          const outcome = await deliverWithRetry(
+            async (attempt) => {
+              const event = decodeEnvelope(topic, message.value);
+              await handle(event, {
+                topic,
+                partition,
+                offset: message.offset,
+                key: message.key?.toString() ?? '',
+                attempt,
+              });
+            },
+            this.retry,
+            { sleep: (ms) => held.sleep(ms), monitor: { monitor, delivery } },
           );
+          if (outcome.kind === 'handled') {
+            if (outcome.attempts > 1)
+              this.log.info({ ...delivery, attempts: outcome.attempts }, 'handled after retries');
+            return;
+          }
+          this.log.warn({ ...delivery, error: outcome.error }, 'dead-lettered');
           await this.send(deadLetterTopic(topic), {
             key: message.key?.toString() ?? '',
             value: message.value ?? '',
@@ -202,14 +226,28 @@ export class KafkaEventBus implements EventBus<Topics> {
               'dlq-original-offset': message.offset,
             },
           });
+        } finally {
+          held.release();
         }
       },
     });
   }
 
+  /** The subscriber's monitor, and a warning on a message's first failed attempt. */
+  private logged(monitor: DeliveryMonitor | undefined): DeliveryMonitor {
+    return {
+      retrying: (delivery: MonitoredDelivery, failure: FailedAttempt) => {
+        const fields = { ...delivery, kind: failure.kind, error: failure.error };
+        if (failure.attempt === 1) this.log.warn(fields, 'handler failed; retrying');
+        else this.log.debug({ ...fields, attempt: failure.attempt }, 'handler failed again; retrying');
+        monitor?.retrying(delivery, failure);
+      },
+      finished: (delivery, end) => monitor?.finished(delivery, end),
+    };
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
-    this.consumers.clear();
+    await Promise.all([...this.consumers.keys()].map((consumer) => this.stopConsumer(consumer)));
     const producer = this.producer;
     this.producer = undefined;
     if (producer) await (await producer.catch(() => undefined))?.disconnect();
@@ -241,25 +279,5 @@ export class KafkaEventBus implements EventBus<Topics> {
       throw error;
     });
     return this.producer;
-  }
-
-  private async createTopics(): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = topicNames
-        .flatMap((topic) => [topic, deadLetterTopic(topic)])
-        .map((t) => this.physical(t));
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })),
-        });
-      }
-    } finally {
-      await admin.disconnect();
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { unavailable } from '../errors.js';
 import type { Envelope } from './envelope.js';
 import { createEnvelope } from './envelope.js';
 import { InMemoryEventBus } from './memory-bus.js';
@@ -64,5 +65,74 @@ describe('InMemoryEventBus', () => {
     expect(dead?.headers['dlq-error']).toMatch(/not JSON/);
     expect(dead?.headers['dlq-group']).toBe('g');
     await bus.close();
+  });
+
+  it('is settled only once every consumer has handled every message', async () => {
+    const bus = new InMemoryEventBus({ maxAttempts: 2, initialBackoffMs: 1, maxBackoffMs: 1 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: string[] = [];
+    await bus.subscribe(
+      'product.deleted',
+      'slow',
+      async (event) => {
+        await gate;
+        handled.push(event.payload.productId);
+      },
+      { fromBeginning: true },
+    );
+    expect(bus.settled).toBe(true);
+    await bus.publish('product.deleted', 'k', deleted('a'));
+    await bus.publish('product.deleted', 'k', deleted('b'));
+    expect(bus.settled).toBe(false);
+    release();
+    await until(() => bus.settled);
+    expect(handled).toEqual(['a', 'b']);
+    await bus.close();
+  });
+
+  it('counts a dead-lettered message as settled, and one waiting for its dependency as not', async () => {
+    const bus = new InMemoryEventBus({ maxAttempts: 3, initialBackoffMs: 5, maxBackoffMs: 5 });
+    let databaseUp = false;
+    const attempts: number[] = [];
+    await bus.subscribe(
+      'product.deleted',
+      'g',
+      (event, delivery) => {
+        attempts.push(delivery.attempt);
+        if (event.payload.productId === 'bug') return Promise.reject(new Error('a bug'));
+        return databaseUp ? Promise.resolve() : Promise.reject(unavailable('database down'));
+      },
+      { fromBeginning: true },
+    );
+    await bus.publish('product.deleted', 'k', deleted('bug'));
+    await until(() => bus.settled);
+    expect(bus.messages('product.deleted.dlq')).toHaveLength(1);
+
+    await bus.publish('product.deleted', 'k', deleted('waits'));
+    await until(() => attempts.length >= 10);
+    expect(bus.settled).toBe(false);
+    databaseUp = true;
+    await until(() => bus.settled);
+    expect(bus.messages('product.deleted.dlq')).toHaveLength(1);
+    await bus.close();
+  });
+
+  it('close() during a backoff returns at once, leaving the message unsettled rather than dead-lettered', async () => {
+    const bus = new InMemoryEventBus({ maxAttempts: 3, initialBackoffMs: 60_000, maxBackoffMs: 60_000 });
+    let calls = 0;
+    await bus.subscribe('product.deleted', 'g', () => {
+      calls += 1;
+      return Promise.reject(unavailable('database down'));
+    });
+    await bus.publish('product.deleted', 'k', deleted('x'));
+    await until(() => calls === 1);
+    const started = Date.now();
+    await bus.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toBe(1);
+    expect(bus.messages('product.deleted.dlq')).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { deliverWithRetry, defaultRetryPolicy, type RetryPolicy } from './delivery.js';
+import { deliverWithRetry, defaultRetryPolicy, type DeliveryMonitor, type RetryPolicy } from './delivery.js';
 import type { EventBus, Handler, SubscribeOptions } from './bus.js';
 import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
 import { deadLetterTopic, isTopicName, type TopicName, type Topics } from './topics.js';
@@ -12,11 +12,19 @@ export interface StoredMessage {
 
 interface Consumer {
   readonly topic: string;
+  readonly group: string;
+  /** The next message to deliver: it advances once a message is handled or dead-lettered. */
   offset: number;
   draining: Promise<void> | undefined;
   stopped: boolean;
+  /** Ends the backoff in progress (on stop). */
+  wake: (() => void) | undefined;
   readonly handle: Handler<unknown>;
+  readonly monitor: DeliveryMonitor | undefined;
 }
+
+/** Thrown by a backoff when its consumer stops: the message stays at its offset. */
+class ConsumerStopped extends Error {}
 
 /**
  * The in-process event bus of the embedded mode and of unit tests: same topics, envelope,
@@ -53,16 +61,18 @@ export class InMemoryEventBus implements EventBus<Topics> {
     if (this.consumers.has(id)) throw new Error(`Group ${group} already consumes ${topic} in this process`);
     const consumer: Consumer = {
       topic,
+      group,
       offset: options.fromBeginning ? 0 : this.log(topic).length,
       draining: undefined,
       stopped: false,
+      wake: undefined,
       handle: handle as Handler<unknown>,
+      monitor: options.monitor,
     };
     this.consumers.set(id, consumer);
-    this.drain(consumer, group);
+    this.drain(consumer);
     return Promise.resolve(async () => {
-      consumer.stopped = true;
-      await consumer.draining;
+      await this.stop(consumer);
       this.consumers.delete(id);
     });
   }
@@ -72,10 +82,27 @@ export class InMemoryEventBus implements EventBus<Topics> {
     return this.log(topic);
   }
 
+  /**
+   * True when every consumer is done with every message of its topic: handled, or dead-lettered.
+   * A message waiting for a dependency (a transient failure being retried) is not done.
+   */
+  get settled(): boolean {
+    for (const consumer of this.consumers.values()) {
+      if (consumer.offset < this.log(consumer.topic).length) return false;
+    }
+    return true;
+  }
+
   async close(): Promise<void> {
-    for (const consumer of this.consumers.values()) consumer.stopped = true;
-    await Promise.all([...this.consumers.values()].flatMap((consumer) => consumer.draining ?? []));
+    await Promise.all([...this.consumers.values()].map((consumer) => this.stop(consumer)));
     this.consumers.clear();
+  }
+
+  /** Stops after the attempt in hand; a message being retried stays where it is. */
+  private async stop(consumer: Consumer): Promise<void> {
+    consumer.stopped = true;
+    consumer.wake?.();
+    await consumer.draining;
   }
 
   private log(topic: string): StoredMessage[] {
@@ -86,45 +113,53 @@ export class InMemoryEventBus implements EventBus<Topics> {
 
   private append(topic: string, message: StoredMessage): void {
     this.log(topic).push(message);
-    for (const [id, consumer] of this.consumers) {
-      if (consumer.topic === topic) this.drain(consumer, id.split('\u0000')[0] ?? '');
+    for (const consumer of this.consumers.values()) {
+      if (consumer.topic === topic) this.drain(consumer);
     }
   }
 
-  private drain(consumer: Consumer, group: string): void {
+  private drain(consumer: Consumer): void {
     if (consumer.draining) return;
     consumer.draining = (async () => {
       // Deliver asynchronously, as a broker would: never inside the publisher's call stack.
       await Promise.resolve();
       const log = this.log(consumer.topic);
-      while (!consumer.stopped && consumer.offset < log.length) {
-        const offset = consumer.offset;
-        const message = log[offset];
-        if (message) await this.deliver(consumer, group, message, offset);
-        consumer.offset = offset + 1;
+      try {
+        while (!consumer.stopped && consumer.offset < log.length) {
+          const offset = consumer.offset;
+          const message = log[offset];
+          if (message) await this.deliver(consumer, message, offset);
+          consumer.offset = offset + 1;
+        }
+      } catch (error) {
+        if (!(error instanceof ConsumerStopped)) throw error;
+      } finally {
+        consumer.draining = undefined;
       }
-      consumer.draining = undefined;
     })();
   }
 
-  private async deliver(
-    consumer: Consumer,
-    group: string,
-    message: StoredMessage,
-    offset: number,
-  ): Promise<void> {
-    const topic = consumer.topic;
-    const outcome = await deliverWithRetry(async (attempt) => {
-      if (!isTopicName(topic)) throw new Error(`Unknown topic ${topic}`);
-      const event = decodeEnvelope(topic, message.value);
-      await consumer.handle(event, {
-        topic,
-        partition: 0,
-        offset: String(offset),
-        key: message.key,
-        attempt,
-      });
-    }, this.retry);
+  private async deliver(consumer: Consumer, message: StoredMessage, offset: number): Promise<void> {
+    const { topic, group } = consumer;
+    const delivery = { group, topic, partition: 0, offset: String(offset) };
+    const outcome = await deliverWithRetry(
+      async (attempt) => {
+        if (!isTopicName(topic)) throw new Error(`Unknown topic ${topic}`);
+        const event = decodeEnvelope(topic, message.value);
+        await consumer.handle(event, {
+          topic,
+          partition: 0,
+          offset: String(offset),
+          key: message.key,
+          attempt,
+        });
+      },
+      this.retry,
+      {
+        sleep: (ms) => this.backoff(consumer, ms),
+        monitor: consumer.monitor && { monitor: consumer.monitor, delivery },
+      },
+    );
     if (outcome.kind === 'dead-letter') {
       this.append(deadLetterTopic(topic), {
         key: message.key,
@@ -139,5 +174,19 @@ export class InMemoryEventBus implements EventBus<Topics> {
         },
       });
     }
+  }
+
+  private backoff(consumer: Consumer, ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        consumer.wake = undefined;
+        if (consumer.stopped) reject(new ConsumerStopped('The consumer stopped'));
+        else resolve();
+      };
+      const timer = setTimeout(done, ms);
+      consumer.wake = done;
+      if (consumer.stopped) done();
+    });
   }
 }

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { RetryingMessage } from '../events/consumer-health.js';
 import type { Logger } from '../logger.js';
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded' | 'down';
   readonly checks: Readonly<Record<string, 'ok' | 'degraded' | 'down'>>;
+  /** The messages its event consumers are retrying (a dependency unreachable), while there are some. */
+  readonly retrying?: readonly RetryingMessage[];
 }
 
 export interface GraphqlHttpOptions<C extends BaseContext> {

@@ -3,3 +3,4 @@ export * from './context.js';
 export * from './subgraph.js';
 export * from './descriptor.js';
 export * from './process.js';
+export * from './metrics-route.js';

@@ -1,10 +1,13 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
+import { Registry } from 'prom-client';
 import { formatError } from '../errors.js';
+import type { ConsumerHealth } from '../events/consumer-health.js';
 import type { OutboxRelay } from '../events/outbox-relay.js';
 import type { Logger } from '../logger.js';
 import { baseContext, type RequestContext } from './context.js';
 import { closeServer, createGraphqlHttpServer, listen, type HealthReport } from './http.js';
+import { metricsRoute } from './metrics-route.js';
 
 /** A subgraph listening on HTTP. `close` stops what the subgraph started, not the clients it was given. */
 export interface RunningSubgraph {
@@ -32,12 +35,18 @@ export interface ServeSubgraphOptions<C extends BaseContext> {
   readonly port?: number;
   readonly host?: string;
   readonly health?: () => Promise<HealthReport>;
+  /**
+   * The monitor its event consumers report to: health gains a `consumers` check (degraded while a
+   * message is being retried) and GET /metrics serves its registry.
+   */
+  readonly consumers?: ConsumerHealth;
   /** Stops the consumers; runs after the HTTP server has closed, before the relay stops. */
   readonly onClose?: () => Promise<void>;
 }
 
 /**
- * Serves a subgraph schema with the project's error formatting at http://host:port/graphql.
+ * Serves a subgraph schema with the project's error formatting at http://host:port/graphql, its
+ * health at /health and its metrics (Prometheus text) at /metrics.
  * On a failed start the relay is stopped and `onClose` runs, so the caller has nothing to undo.
  */
 export async function serveSubgraph<C extends BaseContext>(
@@ -61,7 +70,10 @@ export async function serveSubgraph<C extends BaseContext>(
       stopOnTerminationSignals: false,
     });
     await apollo.start();
-    const health = options.health ?? (() => Promise.resolve({ status: 'ok' as const, checks: {} }));
+    const health = withConsumers(
+      options.health ?? (() => Promise.resolve({ status: 'ok' as const, checks: {} })),
+      options.consumers,
+    );
     const settings = { source: name, publicKey: options.publicKey, logger };
     const server = createGraphqlHttpServer({
       apollo,
@@ -69,6 +81,7 @@ export async function serveSubgraph<C extends BaseContext>(
         Promise.resolve(options.context(baseContext(request, correlationId, settings))),
       health,
       logger,
+      routes: { '/metrics': metricsRoute(options.consumers?.registry ?? new Registry()) },
     });
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 0, host).catch(async (error: unknown) => {
@@ -93,4 +106,22 @@ export async function serveSubgraph<C extends BaseContext>(
     await stopWorkers();
     throw error;
   }
+}
+
+/** The subgraph's own health, with its consumers' check added. */
+function withConsumers(
+  health: () => Promise<HealthReport>,
+  consumers: ConsumerHealth | undefined,
+): () => Promise<HealthReport> {
+  if (!consumers) return health;
+  return async () => {
+    const report = await health();
+    const check = consumers.status;
+    const retrying = consumers.retryingMessages();
+    return {
+      status: report.status === 'ok' ? check : report.status,
+      checks: { ...report.checks, consumers: check },
+      ...(retrying.length > 0 ? { retrying } : {}),
+    };
+  };
 }

@@ -546,6 +546,9 @@ describe('inventory subgraph', () => {
   });
 
   it('reports health of the database and the outbox relay', async () => {
-    expect(await subgraph.health()).toEqual({ status: 'ok', checks: { database: 'ok', outbox: 'ok' } });
+    expect(await subgraph.health()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', outbox: 'ok', consumers: 'ok' },
+    });
   });
 });

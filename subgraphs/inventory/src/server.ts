@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EmbeddedSqlOutboxSource, isEmbeddedSql } from '@commerce/common/embedded';
-import { OutboxRelay, subscribeAll } from '@commerce/common/events';
+import { ConsumerHealth, OutboxRelay, subscribeAll } from '@commerce/common/events';
 import {
   serveSubgraph,
   type HealthReport,
@@ -46,11 +46,13 @@ export async function startInventorySubgraph(deps: InventoryDeps): Promise<Runni
   });
 
   relay.start();
+  const consumerHealth = new ConsumerHealth();
   const group = deps.consumerGroup ?? 'inventory';
   let unsubscribe: () => Promise<void>;
   try {
     unsubscribe = await subscribeAll(deps.bus, group, consumers({ stock, consumer: group, logger }), {
       fromBeginning: true,
+      monitor: consumerHealth,
     });
   } catch (error) {
     await relay.stop();
@@ -66,6 +68,7 @@ export async function startInventorySubgraph(deps: InventoryDeps): Promise<Runni
     port: deps.port,
     host: deps.host,
     health: () => health(store, relay),
+    consumers: consumerHealth,
     onClose: unsubscribe,
   });
 }

@@ -720,6 +720,9 @@ describe('orders subgraph (FerretDB, Kafka)', () => {
   });
 
   it('reports its health', async () => {
-    expect(await subgraph.health()).toEqual({ status: 'ok', checks: { database: 'ok', relay: 'ok' } });
+    expect(await subgraph.health()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', relay: 'ok', consumers: 'ok' },
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
-import { OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
-import { MongoOutboxSource } from '@commerce/common/mongo';
+import { ConsumerHealth, OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
+import { MongoOutboxSource, pingDatabase } from '@commerce/common/mongo';
 import {
   serveSubgraph,
   type HealthReport,
@@ -51,13 +51,14 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
   const service = new OrdersService({ orders, catalog, eventsStored: () => relay.notify() });
 
   relay.start();
+  const consumerHealth = new ConsumerHealth();
   let unsubscribe: () => Promise<void>;
   try {
     unsubscribe = await subscribeAll(
       deps.bus,
       deps.consumerGroup ?? 'orders',
       consumers({ catalog, service, logger }),
-      { fromBeginning: true },
+      { fromBeginning: true, monitor: consumerHealth },
     );
   } catch (error) {
     await relay.stop();
@@ -73,6 +74,7 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     port: deps.port,
     host: deps.host,
     health: () => health(ping, relay),
+    consumers: consumerHealth,
     onClose: unsubscribe,
   });
 }
@@ -81,14 +83,14 @@ function openStores(storage: OrdersStorage): {
   orders: OrderStore;
   catalog: CatalogReader & CatalogWriter;
   outbox: OutboxSource;
-  ping: () => Promise<unknown>;
+  ping: () => Promise<boolean>;
 } {
   if (storage.documents) {
     return {
       orders: new EmbeddedOrderStore(storage.documents),
       catalog: new EmbeddedCatalogStore(storage.documents),
       outbox: new DocumentOutboxSource(storage.documents.collection(ordersCollection)),
-      ping: () => Promise.resolve(),
+      ping: () => Promise.resolve(true),
     };
   }
   const db = storage.db;
@@ -96,15 +98,12 @@ function openStores(storage: OrdersStorage): {
     orders: new MongoOrderStore(db),
     catalog: new MongoCatalogStore(db),
     outbox: new MongoOutboxSource(db, ordersCollection),
-    ping: () => db.command({ ping: 1 }),
+    ping: () => pingDatabase(db),
   };
 }
 
-async function health(ping: () => Promise<unknown>, relay: OutboxRelay): Promise<HealthReport> {
-  const database = await ping().then(
-    () => 'ok' as const,
-    () => 'down' as const,
-  );
+async function health(ping: () => Promise<boolean>, relay: OutboxRelay): Promise<HealthReport> {
+  const database = (await ping()) ? 'ok' : 'down';
   const status = database === 'down' ? 'down' : relay.health === 'degraded' ? 'degraded' : 'ok';
   return { status, checks: { database, relay: relay.health } };
 }

@@ -99,6 +99,9 @@ describe('ordersSubgraph.open', () => {
       body: JSON.stringify({ query: '{ orders { id status } }' }),
     });
     expect(await response.json()).toEqual({ data: { orders: [{ id: orderId, status: 'PENDING' }] } });
-    expect(await subgraph.health()).toEqual({ status: 'ok', checks: { database: 'ok', relay: 'ok' } });
+    expect(await subgraph.health()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', relay: 'ok', consumers: 'ok' },
+    });
   });
 });

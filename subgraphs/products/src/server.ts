@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
 import { OutboxRelay, type OutboxSource } from '@commerce/common/events';
-import { MongoOutboxSource } from '@commerce/common/mongo';
+import { MongoOutboxSource, pingDatabase } from '@commerce/common/mongo';
 import {
   serveSubgraph,
   type HealthReport,
@@ -35,8 +35,6 @@ export type ProductsStorage =
 
 /** What the products subgraph needs; the caller owns (opens and closes) the storage and the bus. */
 export type ProductsDeps = SubgraphDeps & ProductsStorage;
-
-const healthTimeoutMs = 2_000;
 
 /**
  * Starts the products subgraph: GraphQL over HTTP, and the outbox relay publishing product events.
@@ -86,24 +84,6 @@ function openStorage(storage: ProductsStorage): {
   return {
     store: new MongoProductStore(db),
     outbox: new MongoOutboxSource(db, productsCollection),
-    ping: () => ping(db),
+    ping: () => pingDatabase(db),
   };
-}
-
-async function ping(db: Db): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), healthTimeoutMs);
-  });
-  try {
-    return await Promise.race([
-      db.command({ ping: 1 }).then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

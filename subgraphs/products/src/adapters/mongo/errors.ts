@@ -1,5 +1,5 @@
-import { AppError, conflict, unavailable } from '@commerce/common/errors';
-import { MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { AppError, conflict, isTransientFailure, unavailable } from '@commerce/common/errors';
+import { MongoServerError } from 'mongodb';
 
 const duplicateKey = 11000;
 
@@ -16,11 +16,6 @@ function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof MongoServerError && error.code === duplicateKey)
     return conflict('Product already exists');
-  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
-    return unavailable('The product store is unavailable');
-  }
-  if (error instanceof MongoError && error.hasErrorLabel('RetryableWriteError')) {
-    return unavailable('The product store is unavailable');
-  }
+  if (isTransientFailure(error)) return unavailable('The product store is unavailable');
   return error;
 }

@@ -1,11 +1,9 @@
-import { AppError, conflict, unavailable } from '@commerce/common/errors';
+import { AppError, conflict, isTransientFailure, unavailable } from '@commerce/common/errors';
 import { QueryFailedError } from 'typeorm';
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03']);
-
 /**
- * Driver errors (PostgreSQL or SQLite) as the project's errors: the unique email -> CONFLICT, a lost connection ->
- * UNAVAILABLE (retriable). Anything else is rethrown as it is, and formatError hides it.
+ * Driver errors (PostgreSQL or SQLite) as the project's errors: the unique email -> CONFLICT, a lost connection
+ * or a server shutting down (isTransientFailure) -> UNAVAILABLE (retriable). Anything else is rethrown as it is, and formatError hides it.
  */
 export function translateDbError(error: unknown): unknown {
   if (error instanceof AppError) return error;
@@ -17,8 +15,7 @@ export function translateDbError(error: unknown): unknown {
   if (error instanceof QueryFailedError && error.message.includes('UNIQUE constraint failed: users.email')) {
     return conflict('A user with this email already exists');
   }
-  if (code && (connectionErrorCodes.has(code) || code.startsWith('08')))
-    return unavailable('Database unavailable');
+  if (isTransientFailure(error)) return unavailable('Database unavailable');
   return error;
 }
 

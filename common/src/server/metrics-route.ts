@@ -1,7 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { MetricsAccess } from './exposure.js';
+
+/**
+ * Who may read GET /metrics: anyone (`'open'`), nobody (`'off'`: 404), or a client sending
+ * `Authorization: Bearer <token>` (a Prometheus scrape job's `authorization` credentials).
+ */
+export type MetricsAccess = 'open' | 'off' | { readonly bearerToken: string };
 
 /** GET /metrics for a registry: Prometheus text format, to whom `access` allows. */
 export function metricsRoute(
