@@ -11,6 +11,9 @@ import {
   type GraphqlHttpOptions,
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
+import { apolloOperationLimits } from './limits/apollo.js';
+import { operationLimiter } from './limits/operation-limiter.js';
+import type { OperationLimitsSetting } from './limits/operation-limits.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { createKeepAliveFetcher } from './fetcher.js';
 import { metricsRoute } from './metrics-route.js';
@@ -25,6 +28,14 @@ export type { SubgraphUrls } from './data-source.js';
 export { loadGatewayConfig, type GatewayConfig } from './config.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
+export { readOperationLimits } from './limits/config.js';
+export { OperationLimiter } from './limits/operation-limiter.js';
+export {
+  defaultOperationLimits,
+  operationLimitCode,
+  type OperationLimits,
+  type OperationLimitsSetting,
+} from './limits/operation-limits.js';
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
@@ -52,6 +63,8 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Serve subscriptions over WebSocket; without this option the gateway serves HTTP only. */
   readonly subscriptions?: GatewaySubscriptionOptions;
+  /** Depth, aliases, tokens, directives and cost, over HTTP and WebSocket; default `defaultOperationLimits`. */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -83,15 +96,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ? new UnavailableSubscriptionsDataSource()
         : new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
   });
+  const limiter = operationLimiter(options.operationLimits);
+  const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: limits.formatError,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
     logger,
     // Browsers get our own offline playground (playground/), never Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), limits.plugin],
   });
   try {
     await apollo.start();
@@ -129,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         jwtPublicKey: options.jwtPublicKey,
         logger,
         registry,
+        operationLimiter: limiter,
       });
     }
     port = await listen(server, options.port ?? 0, host);

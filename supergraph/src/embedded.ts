@@ -1,7 +1,7 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RunningGateway } from '@commerce/gateway';
+import type { OperationLimitsSetting, RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
 import { SettlingEventBus } from './settling-bus.js';
@@ -24,6 +24,8 @@ export interface EmbeddedSupergraphOptions {
   readonly seedDemo?: boolean;
   /** How long close() waits for stored events to be published and consumed (default 10 s). */
   readonly drainTimeoutMs?: number;
+  /** The gateway's operation limits (default: its defaults). */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 export interface EmbeddedSupergraph {

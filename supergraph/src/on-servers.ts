@@ -2,7 +2,7 @@ import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import type { RunningGateway } from '@commerce/gateway';
+import type { OperationLimitsSetting, RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { ensurePostgresDatabase, withDatabase } from './databases.js';
 import { startGatewayFor } from './start-gateway.js';
@@ -22,6 +22,8 @@ export interface ServerSupergraphOptions {
   /** The gateway's port; the subgraphs listen on their listed ports. */
   readonly port: number;
   readonly host?: string;
+  /** The gateway's operation limits (default: its defaults). */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 export interface ServerSupergraph {

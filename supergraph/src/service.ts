@@ -3,7 +3,7 @@ import { ConfigError, type Env } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { Closer } from '@commerce/common/server';
-import { loadGatewayConfig, startGateway } from '@commerce/gateway';
+import { loadGatewayConfig, readOperationLimits, startGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { loadSubgraphServiceConfig } from './service-config.js';
 import { findSubgraph, subgraphs, type ListedSubgraph } from './subgraphs.js';
@@ -49,6 +49,7 @@ async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: 
 
 async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> {
   const config = loadGatewayConfig(env, subgraphs);
+  const operationLimits = readOperationLimits(env);
   const bus = createKafkaEventBus('gateway', config.kafka, logger);
   await bus.ensureTopics();
   const gateway = await startGateway({
@@ -59,6 +60,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     port: config.port,
     host: config.host,
     subscriptions: { bus },
+    operationLimits,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];

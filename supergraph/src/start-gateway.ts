@@ -1,6 +1,6 @@
 import type { EventBus, Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { startGateway, type RunningGateway } from '@commerce/gateway';
+import { startGateway, type OperationLimitsSetting, type RunningGateway } from '@commerce/gateway';
 import type { Closers } from './closers.js';
 import { supergraphSdl } from './composition.js';
 import type { RunningSubgraphs } from './start-subgraphs.js';
@@ -10,6 +10,8 @@ export interface StartGatewayOptions {
   readonly logger: Logger;
   readonly port: number;
   readonly host?: string | undefined;
+  /** Default: the gateway's default limits. */
+  readonly operationLimits?: OperationLimitsSetting | undefined;
 }
 
 /** The gateway in front of the running subgraphs, with subscriptions from `bus`; pushed onto `closers`. */
@@ -27,6 +29,7 @@ export async function startGatewayFor(
     port: options.port,
     host: options.host,
     subscriptions: { bus },
+    operationLimits: options.operationLimits,
   });
   closers.push(() => gateway.close());
   return gateway;

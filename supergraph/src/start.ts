@@ -9,6 +9,7 @@ import {
 } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
+import { readOperationLimits } from '@commerce/gateway';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
 
@@ -52,6 +53,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   };
   const port = readInt(env, 'PORT', 4000);
   const host = readString(env, 'HOST', '127.0.0.1');
+  const operationLimits = readOperationLimits(env);
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -64,6 +66,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       logger,
       port,
       host,
+      operationLimits,
     });
     const url = supergraph.gateway.url;
     return {
@@ -80,6 +83,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     logger,
     port,
     host,
+    operationLimits,
   });
   const url = supergraph.gateway.url;
   const password = env['ADMIN_PASSWORD']?.trim()

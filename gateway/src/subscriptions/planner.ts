@@ -9,6 +9,7 @@ import {
   Kind,
   OperationTypeNode,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type FieldNode,
@@ -17,6 +18,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import type { OperationLimiter } from '../limits/operation-limiter.js';
 import { isSubscriptionField, type SubscriptionField } from './fields.js';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -61,7 +63,11 @@ export class SubscriptionPlanner {
   private readonly planner: QueryPlanner;
   private readonly cache = new Map<string, PreparedSubscription | readonly GraphQLError[]>();
 
-  constructor(supergraphSdl: string) {
+  /** `limiter`: the gateway's operation limits, applied as to HTTP requests; none: unlimited. */
+  constructor(
+    supergraphSdl: string,
+    private readonly limiter?: OperationLimiter | undefined,
+  ) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.federationApiSchema = supergraph.apiSchema();
     this.apiSchema = this.federationApiSchema.toGraphQLJSSchema();
@@ -97,6 +103,8 @@ export class SubscriptionPlanner {
     const coerced = getVariableValues(this.apiSchema, operation.variableDefinitions ?? [], raw);
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     const variables = coerced.coerced;
+    const refusal = this.limiter?.costRefusal(this.apiSchema, prepared.document, prepared.operationName, raw);
+    if (refusal) return [refusal];
     return { variables, args: getArgumentValues(prepared.fieldDefinition, prepared.fieldNode, variables) };
   }
 
@@ -107,14 +115,19 @@ export class SubscriptionPlanner {
   ): PreparedSubscription | readonly GraphQLError[] {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, this.limiter?.parseOptions);
     } catch (error) {
+      const refusal = this.limiter?.refusalOf(error);
+      if (refusal) return [refusal];
       const message = error instanceof Error ? error.message : 'Syntax error';
       return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
     }
-    const validationErrors = validate(this.apiSchema, document);
+    const rules = [...specifiedRules, ...(this.limiter?.validationRules ?? [])];
+    const validationErrors = validate(this.apiSchema, document, rules);
     if (validationErrors.length > 0) {
-      return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      return validationErrors.map(
+        (error) => this.limiter?.refusalOf(error) ?? withCode(error, 'GRAPHQL_VALIDATION_FAILED'),
+      );
     }
     const operation = getOperationAST(document, operationName);
     if (!operation) return [badRequest('Unable to identify the operation to run')];

@@ -14,6 +14,7 @@ import type { Logger } from '@commerce/common/logger';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import type { OperationLimiter } from '../limits/operation-limiter.js';
 import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
 import { Connections } from './connections.js';
 import { EventExecutor } from './executor.js';
@@ -48,6 +49,8 @@ export interface SubscriptionServiceOptions {
   /** Interval of WebSocket pings (a peer that misses a pong is dropped); default 12 000 ms. */
   readonly keepAliveMs?: number;
   readonly limits?: Partial<BacklogLimits>;
+  /** The gateway's operation limits, applied to every subscription document; none: unlimited. */
+  readonly operationLimiter?: OperationLimiter | undefined;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -77,7 +80,7 @@ export async function startSubscriptionService(
   const consumerGroup = `gateway-${instanceId}`;
   const path = options.path ?? '/graphql';
   const metrics = new SubscriptionMetrics(options.registry);
-  const planner = new SubscriptionPlanner(options.supergraphSdl);
+  const planner = new SubscriptionPlanner(options.supergraphSdl, options.operationLimiter);
   const subgraphs = Object.fromEntries(
     planner.subgraphs
       .filter(({ name }) => name !== 'subscriptions')
