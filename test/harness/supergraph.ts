@@ -7,7 +7,7 @@ import type { JwtConfig } from '@commerce/common/config';
 import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
-import { startGateway, type RunningGateway } from '@commerce/gateway';
+import { startGateway, type OperationLimitsSetting, type RunningGateway } from '@commerce/gateway';
 import {
   Closers,
   forEachSubgraph,
@@ -43,6 +43,8 @@ export interface SupergraphOptions {
    * servers: SQLite and JSON document files in a temporary folder, the in-process event bus.
    */
   readonly storage?: 'servers' | 'embedded';
+  /** Operation limits of each gateway instance, in order (default: the gateway's default limits). */
+  readonly operationLimits?: readonly OperationLimitsSetting[];
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -108,7 +110,14 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     }
     const subgraphs = await startSubgraphs(opened, { bus, jwt, logger, admin, ports: 'free' }, closers);
     const front = await startFront(
-      { subgraphs, bus, keys, logger, gatewayInstances: options.gatewayInstances },
+      {
+        subgraphs,
+        bus,
+        keys,
+        logger,
+        gatewayInstances: options.gatewayInstances,
+        operationLimits: options.operationLimits,
+      },
       closers,
     );
     if (kafka) {
@@ -129,6 +138,7 @@ async function startFront(
     readonly keys: { readonly publicKey: string; readonly privateKey: string };
     readonly logger: Logger;
     readonly gatewayInstances: number | undefined;
+    readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
   },
   closers: Closers,
 ): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
@@ -147,6 +157,7 @@ async function startFront(
       logger,
       port: 0,
       subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
+      operationLimits: settings.operationLimits?.[i],
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

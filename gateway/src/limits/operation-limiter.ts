@@ -6,6 +6,7 @@ import {
   getOperationAST,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
@@ -32,6 +33,8 @@ export class OperationLimiter {
   readonly parseOptions: ParseOptions;
   /** Validation rules to run beside graphql-js's `specifiedRules`. */
   readonly validationRules: readonly ValidationRule[];
+  /** Costs of operations without variables, by the (cached, reused) operation node. */
+  private readonly fixedCosts = new WeakMap<OperationDefinitionNode, number | undefined>();
 
   constructor(readonly limits: OperationLimits) {
     this.parseOptions = { maxTokens: limits.maxTokens };
@@ -64,7 +67,12 @@ export class OperationLimiter {
   ): OperationLimitError | undefined {
     const operation = getOperationAST(document, operationName);
     if (!operation) return undefined;
-    const cost = operationCost(schema, document, operation, variables, this.limits.listSize);
+    const fixed = !operation.variableDefinitions?.length;
+    const cost =
+      fixed && this.fixedCosts.has(operation)
+        ? this.fixedCosts.get(operation)
+        : operationCost(schema, document, operation, variables, this.limits.listSize);
+    if (fixed) this.fixedCosts.set(operation, cost);
     if (cost === undefined || cost <= this.limits.maxCost) return undefined;
     const found = Number.isFinite(cost) ? `found ${cost}` : 'found more than can be estimated';
     return new OperationLimitError('cost', `Query cost limit of ${this.limits.maxCost} exceeded, ${found}.`);
