@@ -82,6 +82,7 @@ const safeCodes = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
   // The gateway's rate limits (HTTP 429 with Retry-After).
   'RATE_LIMITED',
+  'OPERATION_LIMIT_EXCEEDED',
 ]);
 
 /**

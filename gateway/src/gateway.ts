@@ -12,6 +12,9 @@ import {
   type GraphqlHttpOptions,
 } from '@commerce/common/server';
 import { contextFromRequest, type GatewayContext } from './context.js';
+import { apolloOperationLimits } from './limits/apollo.js';
+import { operationLimiter } from './limits/operation-limiter.js';
+import type { OperationLimitsSetting } from './limits/operation-limits.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
 import { createKeepAliveFetcher } from './fetcher.js';
@@ -35,6 +38,14 @@ export { loadRateLimitConfig } from './rate-limits/config.js';
 export type { RateLimitOptions } from './rate-limits/rate-limits.js';
 export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
 export * from './trusted-documents/config.js';
+export { readOperationLimits } from './limits/config.js';
+export { OperationLimiter } from './limits/operation-limiter.js';
+export {
+  defaultOperationLimits,
+  operationLimitCode,
+  type OperationLimits,
+  type OperationLimitsSetting,
+} from './limits/operation-limits.js';
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
@@ -68,6 +79,8 @@ export interface GatewayOptions {
   readonly exposure?: GatewayExposure;
   /** Which documents run, by id or by text (HTTP and WebSocket alike); default mode off. */
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
+  /** Depth, aliases, tokens, directives and cost, over HTTP and WebSocket; default `defaultOperationLimits`. */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -103,15 +116,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ? new UnavailableSubscriptionsDataSource()
         : new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
   });
+  const limiter = operationLimiter(options.operationLimits);
+  const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...apolloExposure(exposure, formatError),
+    // Limits name the limit a refused operation broke; exposure then hides suggestions when asked.
+    ...apolloExposure(exposure, limits.formatError),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown: close() stops Apollo in order with HTTP and the fetcher.
     stopOnTerminationSignals: false,
     logger,
     // Browsers get our own offline playground (playground/), never Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), rateLimits.http.plugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), rateLimits.http.plugin(), limits.plugin],
   });
   try {
     await apollo.start();
@@ -154,6 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         guard: rateLimits.sockets,
         introspection: exposure.introspection,
         trustedDocuments,
+        operationLimiter: limiter,
       });
     }
     port = await listen(server, options.port ?? 0, host);

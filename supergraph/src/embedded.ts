@@ -4,6 +4,7 @@ import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
 import type {
   GatewayExposure,
+  OperationLimitsSetting,
   RateLimitOptions,
   RunningGateway,
   TrustedDocumentsConfig,
@@ -35,6 +36,8 @@ export interface EmbeddedSupergraphOptions {
   readonly drainTimeoutMs?: number;
   /** The gateway's rate limits, counted in memory (default: the defaults). */
   readonly rateLimits?: RateLimitOptions;
+  /** The gateway's operation limits (default: its defaults). */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 export interface EmbeddedSupergraph {

@@ -4,6 +4,7 @@ import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
 import type {
   GatewayExposure,
+  OperationLimitsSetting,
   RateLimitOptions,
   RunningGateway,
   TrustedDocumentsConfig,
@@ -33,6 +34,8 @@ export interface ServerSupergraphOptions {
   readonly exposure?: GatewayExposure;
   /** Which documents the gateway runs (TRUSTED_DOCUMENTS); default mode off. */
   readonly trustedDocuments?: TrustedDocumentsConfig;
+  /** The gateway's operation limits (default: its defaults). */
+  readonly operationLimits?: OperationLimitsSetting;
 }
 
 export interface ServerSupergraph {

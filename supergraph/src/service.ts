@@ -3,7 +3,7 @@ import { ConfigError, type Env } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { Closer } from '@commerce/common/server';
-import { startGateway } from '@commerce/gateway';
+import { readOperationLimits, startGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { loadGatewayServiceConfig, loadSubgraphServiceConfig } from './service-config.js';
 import { findSubgraph, subgraphs, type ListedSubgraph } from './subgraphs.js';
@@ -49,6 +49,7 @@ async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: 
 
 async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> {
   const config = loadGatewayServiceConfig(env);
+  const operationLimits = readOperationLimits(env);
   const bus = createKafkaEventBus('gateway', config.kafka, logger);
   await bus.ensureTopics();
   const gateway = await startGateway({
@@ -62,6 +63,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     rateLimits: config.rateLimits,
     exposure: config.exposure,
     trustedDocuments: config.trustedDocuments,
+    operationLimits,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];

@@ -3,6 +3,7 @@ import type { Logger } from '@commerce/common/logger';
 import {
   startGateway,
   type GatewayExposure,
+  type OperationLimitsSetting,
   type RateLimitOptions,
   type RunningGateway,
   type TrustedDocumentsConfig,
@@ -22,6 +23,8 @@ export interface StartGatewayOptions {
   readonly exposure?: GatewayExposure | undefined;
   /** TRUSTED_DOCUMENTS: which documents the gateway runs (readTrustedDocuments); default mode off. */
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
+  /** Default: the gateway's default limits. */
+  readonly operationLimits?: OperationLimitsSetting | undefined;
 }
 
 /** The gateway in front of the running subgraphs, with subscriptions from `bus`; pushed onto `closers`. */
@@ -42,6 +45,7 @@ export async function startGatewayFor(
     rateLimits: options.rateLimits,
     exposure: options.exposure,
     trustedDocuments: options.trustedDocuments,
+    operationLimits: options.operationLimits,
   });
   closers.push(() => gateway.close());
   return gateway;

@@ -8,7 +8,12 @@ import {
   type Env,
 } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
-import { loadRateLimitConfig, readGatewayExposure, readTrustedDocuments } from '@commerce/gateway';
+import {
+  loadRateLimitConfig,
+  readGatewayExposure,
+  readOperationLimits,
+  readTrustedDocuments,
+} from '@commerce/gateway';
 import { adminBannerLine, readStartAdmin } from './admin-account.js';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
@@ -53,6 +58,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   const host = readString(env, 'HOST', '127.0.0.1');
   const rateLimits = loadRateLimitConfig(env);
   const trustedDocuments = readTrustedDocuments(env);
+  const operationLimits = readOperationLimits(env);
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -68,6 +74,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       rateLimits,
       exposure,
       trustedDocuments,
+      operationLimits,
     });
     const url = supergraph.gateway.url;
     return {
@@ -87,6 +94,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     rateLimits,
     exposure,
     trustedDocuments,
+    operationLimits,
   });
   const url = supergraph.gateway.url;
   const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
 import {
   startGateway,
+  type OperationLimitsSetting,
   type RateLimitOptions,
   type RunningGateway,
   type TrustedDocumentsMode,
@@ -62,6 +63,8 @@ export interface SupergraphOptions {
    * The harness neither creates nor drops these databases.
    */
   readonly databaseUrls?: Partial<Record<SubgraphName, string>>;
+  /** Operation limits of each gateway instance, in order (default: the gateway's default limits). */
+  readonly operationLimits?: readonly OperationLimitsSetting[];
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -143,6 +146,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         gatewayInstances: options.gatewayInstances,
         rateLimits,
         trustedDocuments: options.trustedDocuments ?? 'allow',
+        operationLimits: options.operationLimits,
       },
       closers,
     );
@@ -166,6 +170,7 @@ async function startFront(
     readonly gatewayInstances: number | undefined;
     readonly rateLimits: RateLimitOptions;
     readonly trustedDocuments: TrustedDocumentsMode;
+    readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
   },
   closers: Closers,
 ): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
@@ -186,6 +191,7 @@ async function startFront(
       subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
       rateLimits: settings.rateLimits,
       trustedDocuments: { mode: settings.trustedDocuments },
+      operationLimits: settings.operationLimits?.[i],
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

@@ -4,6 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { RetryingMessage } from '../events/consumer-health.js';
 import type { Logger } from '../logger.js';
+import {
+  answerBodyError,
+  defaultBodyLimits,
+  readJsonBody,
+  RequestBodyError,
+  type BodyLimits,
+} from './body.js';
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded' | 'down';
@@ -23,9 +30,9 @@ export interface GraphqlHttpOptions<C extends BaseContext> {
   readonly routes?: Readonly<
     Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>
   >;
+  /** The request body's size and time limits (default `defaultBodyLimits`). */
+  readonly body?: Partial<BodyLimits>;
 }
-
-const maxBodyBytes = 1_000_000;
 
 /**
  * A plain node:http server for an Apollo Server: POST/GET /graphql, GET /health, and extra routes.
@@ -34,6 +41,10 @@ const maxBodyBytes = 1_000_000;
 export function createGraphqlHttpServer<C extends BaseContext>(options: GraphqlHttpOptions<C>): Server {
   const server = createServer((request, response) => {
     handle(options, request, response).catch((error: unknown) => {
+      if (error instanceof RequestBodyError && !response.headersSent) {
+        answerBodyError(request, response, error);
+        return;
+      }
       options.logger.error({ err: error }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(
@@ -44,6 +55,9 @@ export function createGraphqlHttpServer<C extends BaseContext>(options: GraphqlH
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Slow headers get Node's own 408; a slow body gets ours (readJsonBody), well before this backstop.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = server.headersTimeout + bodyLimitsOf(options).timeoutMs + 5_000;
   return server;
 }
 
@@ -71,7 +85,7 @@ async function handle<C extends BaseContext>(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const body = request.method === 'POST' ? await readJson(request) : undefined;
+  const body = request.method === 'POST' ? await readJsonBody(request, bodyLimitsOf(options)) : undefined;
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
     context: () => options.context(request, correlationId),
@@ -85,6 +99,10 @@ async function handle<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+function bodyLimitsOf(options: Pick<GraphqlHttpOptions<BaseContext>, 'body'>): BodyLimits {
+  return { ...defaultBodyLimits, ...options.body };
 }
 
 /** One structured line per GraphQL request, when the response is done. */
@@ -117,25 +135,6 @@ export function correlationIdOf(request: IncomingMessage): string {
 export function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBodyBytes) throw new Error('Request body too large');
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // Apollo Server answers a 400 for a body that is not an object.
-    return text;
-  }
 }
 
 /** Listens on 127.0.0.1 by default; port 0 picks a free port. Resolves with the port. */

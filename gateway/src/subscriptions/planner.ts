@@ -18,7 +18,9 @@ import {
   type GraphQLField,
   type GraphQLSchema,
   type SelectionSetNode,
+  type ValidationRule,
 } from 'graphql';
+import type { OperationLimiter } from '../limits/operation-limiter.js';
 import { isSubscriptionField, type SubscriptionField } from './fields.js';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -48,6 +50,8 @@ const maxCachedOperations = 1_000;
 export interface SubscriptionPlannerOptions {
   /** Introspection and "Did you mean …" suggestions in validation and variable errors (default true). */
   readonly introspection?: boolean;
+  /** The gateway's operation limits, applied as to HTTP requests; none: unlimited. */
+  readonly limiter?: OperationLimiter | undefined;
 }
 
 /**
@@ -68,14 +72,19 @@ export class SubscriptionPlanner {
   private readonly planner: QueryPlanner;
   private readonly cache = new Map<string, PreparedSubscription | readonly GraphQLError[]>();
   private readonly hideSuggestions: boolean;
-  private readonly validationRules: typeof specifiedRules;
+  private readonly validationRules: readonly ValidationRule[];
+
+  private readonly limiter: OperationLimiter | undefined;
 
   constructor(supergraphSdl: string, options: SubscriptionPlannerOptions = {}) {
     const introspection = options.introspection ?? true;
+    this.limiter = options.limiter;
     this.hideSuggestions = !introspection;
-    this.validationRules = introspection
-      ? specifiedRules
-      : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+    this.validationRules = [
+      ...specifiedRules,
+      ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      ...(this.limiter?.validationRules ?? []),
+    ];
     const supergraph = Supergraph.build(supergraphSdl);
     this.federationApiSchema = supergraph.apiSchema();
     this.apiSchema = this.federationApiSchema.toGraphQLJSSchema();
@@ -113,6 +122,8 @@ export class SubscriptionPlanner {
     });
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     const variables = coerced.coerced;
+    const refusal = this.limiter?.costRefusal(this.apiSchema, prepared.document, prepared.operationName, raw);
+    if (refusal) return [refusal];
     return { variables, args: getArgumentValues(prepared.fieldDefinition, prepared.fieldNode, variables) };
   }
 
@@ -123,8 +134,10 @@ export class SubscriptionPlanner {
   ): PreparedSubscription | readonly GraphQLError[] {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, this.limiter?.parseOptions);
     } catch (error) {
+      const refusal = this.limiter?.refusalOf(error);
+      if (refusal) return [refusal];
       const message = error instanceof Error ? error.message : 'Syntax error';
       return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
     }
@@ -132,7 +145,9 @@ export class SubscriptionPlanner {
       hideSuggestions: this.hideSuggestions,
     });
     if (validationErrors.length > 0) {
-      return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      return validationErrors.map(
+        (error) => this.limiter?.refusalOf(error) ?? withCode(error, 'GRAPHQL_VALIDATION_FAILED'),
+      );
     }
     const operation = getOperationAST(document, operationName);
     if (!operation) return [badRequest('Unable to identify the operation to run')];

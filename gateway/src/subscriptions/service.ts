@@ -15,6 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
+import type { OperationLimiter } from '../limits/operation-limiter.js';
 import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
 import { Connections } from './connections.js';
 import { EventExecutor } from './executor.js';
@@ -56,6 +57,8 @@ export interface SubscriptionServiceOptions {
   readonly introspection?: boolean;
   /** Which documents run, by id or by text; default: by text only (mode off). */
   readonly trustedDocuments?: TrustedDocuments | undefined;
+  /** The gateway's operation limits, applied to every subscription document; none: unlimited. */
+  readonly operationLimiter?: OperationLimiter | undefined;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -87,6 +90,7 @@ export async function startSubscriptionService(
   const metrics = new SubscriptionMetrics(options.registry);
   const planner = new SubscriptionPlanner(options.supergraphSdl, {
     introspection: options.introspection ?? true,
+    limiter: options.operationLimiter,
   });
   const subgraphs = Object.fromEntries(
     planner.subgraphs

@@ -9,7 +9,12 @@ import WebSocket from 'ws';
 import { subscribe } from '../../../test/client/subscriptions.js';
 import { StockLevelSubscription } from '../../../test/e2e/subscription-operations.js';
 import { waitFor } from '../../../test/harness/wait.js';
-import { SubscriptionCloseCode, startGateway, type RunningGateway } from '../gateway.js';
+import {
+  defaultOperationLimits,
+  SubscriptionCloseCode,
+  startGateway,
+  type RunningGateway,
+} from '../gateway.js';
 
 const supergraphSdl = readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
 
@@ -46,6 +51,8 @@ describe('a slow subscriber', () => {
       jwtPublicKey: generateKeyPair().publicKey,
       logger: createLogger('test'),
       subscriptions: { bus, instanceId: 'slow', limits: { maxQueued: 16 } },
+      // The bulky selection is 300 aliases, far over the default alias limit.
+      operationLimits: { ...defaultOperationLimits, maxAliases: 300 },
     });
   });
 
