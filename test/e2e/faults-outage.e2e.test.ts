@@ -220,9 +220,14 @@ describe('a Kafka outage', () => {
       `[outage] order.placed deliveries to the observer: ${orderPlacedIds.length}, duplicates ${duplicates}`,
     );
     expect(await Promise.all(before.map(inventoryOf))).toEqual(expected);
-    const orders = dataOf(await client.request(OrdersQuery, {}, { token: adminToken })).orders;
-    expect(orders.filter((order) => placed.includes(order.id)).map((order) => order.status)).toEqual(
-      placed.map(() => 'PENDING'),
-    );
+    // Each reservation's inventory.reserved reached orders: every order is CONFIRMED.
+    const statuses = async () =>
+      dataOf(await client.request(OrdersQuery, {}, { token: adminToken }))
+        .orders.filter((order) => placed.includes(order.id))
+        .map((order) => order.status);
+    await waitFor(async () => (await statuses()).every((status) => status === 'CONFIRMED'), {
+      message: 'the 50 orders to be CONFIRMED',
+    });
+    expect(await statuses()).toEqual(placed.map(() => 'CONFIRMED'));
   }, 300_000);
 });

@@ -15,10 +15,14 @@ import { EmbeddedCatalogStore } from './adapters/embedded/catalog-store.js';
 import { EmbeddedOrderStore } from './adapters/embedded/order-store.js';
 import { MongoCatalogStore } from './adapters/mongo/catalog-store.js';
 import { MongoOrderStore, ordersCollection } from './adapters/mongo/order-store.js';
+import { SandboxPaymentProvider } from './adapters/sandbox/payment-provider.js';
 import { consumers } from './consumers/index.js';
 import { createContext } from './context.js';
+import { InventoryOutcomes } from './domain/inventory-outcomes.js';
 import { OrdersService } from './domain/orders-service.js';
-import type { CatalogReader, CatalogWriter, OrderStore } from './domain/ports.js';
+import { Payments } from './domain/payments.js';
+import { orderPolicy } from './domain/policy.js';
+import type { CatalogReader, CatalogWriter, OrderStore, PaymentProvider } from './domain/ports.js';
 import { resolvers } from './resolvers/index.js';
 import { ordersSubgraph } from './subgraph.js';
 
@@ -36,7 +40,11 @@ export type OrdersStorage =
     };
 
 /** What the orders subgraph is started with; the caller owns (opens and closes) the storage and the bus. */
-export type OrdersDeps = SubgraphDeps & OrdersStorage;
+export type OrdersDeps = SubgraphDeps &
+  OrdersStorage & {
+    /** Default: the sandbox (SandboxPaymentProvider). */
+    readonly paymentProvider?: PaymentProvider;
+  };
 
 /**
  * Starts the orders subgraph: the outbox relay, the event consumers and the HTTP server.
@@ -48,7 +56,16 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
   const { orders, catalog, outbox, ping } = openStores(deps);
   const relay = new OutboxRelay(outbox, deps.bus, { logger });
-  const service = new OrdersService({ orders, catalog, eventsStored: () => relay.notify() });
+  const eventsStored = (): void => relay.notify();
+  const policy = orderPolicy(deps.orderPolicy);
+  const service = new OrdersService({ orders, catalog, eventsStored, policy });
+  const payments = new Payments({
+    orders,
+    provider: deps.paymentProvider ?? new SandboxPaymentProvider(),
+    eventsStored,
+    logger: logger.child({ component: 'payments' }),
+  });
+  const outcomes = new InventoryOutcomes({ orders, eventsStored });
 
   relay.start();
   let unsubscribe: () => Promise<void>;
@@ -56,7 +73,7 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     unsubscribe = await subscribeAll(
       deps.bus,
       deps.consumerGroup ?? 'orders',
-      consumers({ catalog, service, logger }),
+      consumers({ catalog, outcomes, logger }),
       { fromBeginning: true },
     );
   } catch (error) {
@@ -67,7 +84,7 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     name: 'orders',
     schema,
     publicKey: deps.jwt.publicKey,
-    context: (base) => createContext(base, { service, orders }),
+    context: (base) => createContext(base, { service, payments, orders }),
     relay,
     logger,
     port: deps.port,

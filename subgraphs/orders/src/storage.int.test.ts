@@ -67,6 +67,11 @@ describe('ordersSubgraph.open', () => {
         },
         createdAt: now,
         updatedAt: now,
+        version: 1,
+        history: [{ status: 'PENDING', at: now, reason: 'placed' }],
+        payments: [],
+        paymentDueAt: new Date(now.getTime() + 900_000),
+        paymentClaimedUntil: null,
       },
       [],
     );
