@@ -1,6 +1,6 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { Logger } from '@commerce/common/logger';
-import type { AdminAccount } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type { RunningGateway } from '@commerce/gateway';
 import { Closers } from './closers.js';
 import { seedDemoProducts } from './demo.js';
@@ -16,6 +16,8 @@ export interface EmbeddedSupergraphOptions {
   readonly jwt: JwtConfig;
   /** Created at start unless a user has this email. */
   readonly admin: AdminAccount;
+  /** The ORDER_* settings that are set; defaults for the others. */
+  readonly orderPolicy?: Partial<OrderPolicy>;
   readonly logger: Logger;
   /** The gateway's port; 0 picks a free one. The subgraphs always take free ports. */
   readonly port: number;
@@ -60,6 +62,7 @@ export async function startEmbeddedSupergraph(
         jwt: options.jwt,
         logger: options.logger,
         admin: options.admin,
+        orderPolicy: options.orderPolicy,
         host: '127.0.0.1',
         ports: 'free',
       },

@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphServiceConfig, readAdminAccount } from './service-config.js';
+import { loadSubgraphServiceConfig, readAdminAccount, readOrderPolicy } from './service-config.js';
 import { subgraphs } from './subgraphs.js';
 
 const keys = generateKeyPair();
@@ -60,5 +60,37 @@ describe('readAdminAccount', () => {
     expect(readAdminAccount({})).toBeUndefined();
     expect(() => readAdminAccount({ ADMIN_EMAIL: 'root@example.com' })).toThrow('ADMIN_PASSWORD');
     expect(() => readAdminAccount({ ADMIN_PASSWORD: 'secret123' })).toThrow('ADMIN_EMAIL');
+  });
+});
+
+describe('readOrderPolicy', () => {
+  it('reads the ORDER_* variables that are set, leaving the others to the defaults', () => {
+    expect(readOrderPolicy({})).toEqual({});
+    expect(
+      readOrderPolicy({
+        ORDER_PAYMENT_TTL_SECONDS: '3',
+        ORDER_MAX_OPEN_PER_CUSTOMER: ' 25 ',
+        ORDER_MAX_QUANTITY_PER_LINE: '',
+      }),
+    ).toEqual({ paymentTtlSeconds: 3, maxOpenOrdersPerCustomer: 25 });
+    expect(readOrderPolicy({ ORDER_MAX_QUANTITY_PER_LINE: '50' })).toEqual({ maxQuantityPerLine: 50 });
+  });
+
+  it('wants positive integers, naming the variable', () => {
+    for (const value of ['0', '-5', '1.5', 'soon']) {
+      expect(() => readOrderPolicy({ ORDER_PAYMENT_TTL_SECONDS: value })).toThrow(
+        'ORDER_PAYMENT_TTL_SECONDS',
+      );
+    }
+  });
+
+  it('is part of a subgraph process configuration', () => {
+    const orders = subgraphs.find((subgraph) => subgraph.name === 'orders');
+    if (!orders) throw new Error('no orders subgraph in the list');
+    expect(
+      loadSubgraphServiceConfig(orders, { ...base, ORDER_PAYMENT_TTL_SECONDS: '60' }).orderPolicy,
+    ).toEqual({
+      paymentTtlSeconds: 60,
+    });
   });
 });

@@ -11,6 +11,7 @@ import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount } from '@commerce/common/server';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
+import { readOrderPolicy } from './service-config.js';
 
 /** The variables that switch `npm start` from the embedded mode to the servers. */
 export const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
@@ -52,6 +53,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   };
   const port = readInt(env, 'PORT', 4000);
   const host = readString(env, 'HOST', '127.0.0.1');
+  const orderPolicy = readOrderPolicy(env);
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -61,6 +63,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       mongodbUrl: readString(env, 'MONGODB_URL'),
       jwt: readJwtConfig(env),
       admin,
+      orderPolicy,
       logger,
       port,
       host,
@@ -77,6 +80,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     dataDir,
     jwt: readJwtConfig({ ...env, DATA_DIR: dataDir }),
     admin,
+    orderPolicy,
     logger,
     port,
     host,

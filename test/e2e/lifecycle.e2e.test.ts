@@ -24,6 +24,18 @@ import { OrderStatusChangedSubscription } from './subscription-operations.js';
 
 const card = (token: string) => ({ method: 'CARD' as const, token });
 
+/** Subscribes the viewer of `token` to the status changes of their orders, once the gateway has registered it. */
+async function watchOrders(supergraph: Supergraph, client: Client, token: string) {
+  const subscriptions = supergraph.gateways[0]?.subscriptions;
+  const before = subscriptions?.subscriptionCount() ?? 0;
+  const live = client.subscribe(OrderStatusChangedSubscription, {}, { token });
+  await live.connected;
+  await waitFor(() => (subscriptions?.subscriptionCount() ?? 0) > before, {
+    message: 'the subscription registered at the gateway',
+  });
+  return live;
+}
+
 /** The order lifecycle through the gateway: confirmation by inventory, payment, and what may not happen. */
 describe('the order lifecycle', () => {
   let supergraph: Supergraph;
@@ -85,13 +97,8 @@ describe('the order lifecycle', () => {
 
   it('takes an order from PENDING to CONFIRMED to PAID, charging once when two payOrder calls race, live for a subscriber', async () => {
     const { productId, customer, order } = await shop('Racing Bike', 10);
-    const live = client.subscribe(OrderStatusChangedSubscription, {}, { token: customer.token });
+    const live = await watchOrders(supergraph, client, customer.token);
     open.push(live);
-    await live.connected;
-    const subscriptions = supergraph.gateways[0]?.subscriptions;
-    await waitFor(() => (subscriptions?.subscriptionCount() ?? 0) > 0, {
-      message: 'the subscription registered at the gateway',
-    });
 
     const placed = await order();
     expect(placed.status).toBe('PENDING');
@@ -241,5 +248,65 @@ describe('the order lifecycle', () => {
       await client.request(OrderQuery, { id: placed.id }, { token: customer.token }),
     );
     expect(after?.status).toBe('CANCELLED');
+  });
+});
+
+/** Done-when: with a payment time of 3 s, an unpaid order expires, its stock returns, subscribers see it. */
+describe('the expiry of an unpaid order (ORDER_PAYMENT_TTL_SECONDS=3)', () => {
+  let supergraph: Supergraph;
+  let client: Client;
+  let live: LiveSubscription<unknown> | undefined;
+
+  beforeAll(async () => {
+    supergraph = await startSupergraph({ orderPolicy: { paymentTtlSeconds: 3 } });
+    client = createClient(supergraph.gatewayUrl);
+  });
+
+  afterAll(async () => {
+    await live?.close();
+    await supergraph?.close();
+  });
+
+  it('turns an unpaid order EXPIRED, returns its stock, and tells the subscribers', async () => {
+    const adminToken = await login(client, supergraph.admin.email, supergraph.admin.password);
+    const productId = await createProduct(client, adminToken, {
+      name: 'Limited Sneakers',
+      category: 'Shoes',
+      price: 180,
+      quantity: 4,
+    });
+    await stockOf(client, productId);
+    const customer = await signUpCustomer(client, 'hoarder@example.com');
+    const statuses = await watchOrders(supergraph, client, customer.token);
+    live = statuses;
+
+    const placed = dataOf(
+      await placeOrder(client, customer.token, {
+        items: [{ productId, quantity: 4 }],
+        shippingAddress: exampleAddress,
+      }),
+    ).placeOrder;
+    const { order } = dataOf(await client.request(OrderQuery, { id: placed.id }, { token: customer.token }));
+    const dueIn = Date.parse(order?.paymentDueAt ?? '') - Date.now();
+    expect(dueIn).toBeGreaterThan(0);
+    expect(dueIn).toBeLessThanOrEqual(3_000);
+
+    const expired = await statuses.waitFor(
+      (r) => r.data?.orderStatusChanged.id === placed.id && r.data.orderStatusChanged.status === 'EXPIRED',
+      { timeoutMs: 30_000 },
+    );
+    expect(expired.data?.orderStatusChanged.history.at(-1)).toEqual({
+      status: 'EXPIRED',
+      reason: 'not paid within 3 s',
+    });
+    await waitForStock(client, productId, { available: 4, reserved: 0 });
+
+    const late = await client.request(
+      PayOrderMutation,
+      { orderId: placed.id, payment: card('tok_visa') },
+      { token: customer.token },
+    );
+    expect(errorCodes(late)).toEqual(['ORDER_NOT_PAYABLE']);
+    expect(late.errors?.[0]?.extensions?.['details']).toMatchObject({ status: 'EXPIRED' });
   });
 });

@@ -1,2 +1,3 @@
 export * from './outbox.js';
 export * from './document-lock.js';
+export { OutboxLease, type OutboxLeaseOptions } from './outbox-lease.js';

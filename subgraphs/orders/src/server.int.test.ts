@@ -240,7 +240,9 @@ describe('orders subgraph (FerretDB, Kafka)', () => {
     kafkaAdmin = createKafkaClient('orders-it-admin', kafkaBrokers(), logger).admin();
     await kafkaAdmin.connect();
     recorder = await kafka.record(orderTopics);
-    subgraph = await startOrdersSubgraph({ db, bus: kafka.bus, jwt, logger, consumerGroup });
+    // The caps have a test of their own (expiry.int.test.ts): here customers keep many orders open.
+    const orderPolicy = { maxOpenOrdersPerCustomer: 1000 };
+    subgraph = await startOrdersSubgraph({ db, bus: kafka.bus, jwt, logger, consumerGroup, orderPolicy });
 
     const product = { description: null, category: 'electronics', quantity: 50, reorderThreshold: 5 };
     await publish('product.created', phone, { ...product, productId: phone, name: 'Phone', price: 249.99 });

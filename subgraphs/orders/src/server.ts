@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
 import { OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
-import { MongoOutboxSource } from '@commerce/common/mongo';
+import { MongoOutboxSource, OutboxLease } from '@commerce/common/mongo';
 import {
   serveSubgraph,
   type HealthReport,
@@ -19,10 +19,11 @@ import { SandboxPaymentProvider } from './adapters/sandbox/payment-provider.js';
 import { consumers } from './consumers/index.js';
 import { createContext } from './context.js';
 import { InventoryOutcomes } from './domain/inventory-outcomes.js';
+import { OrderExpiry, sweepIntervalMs } from './domain/order-expiry.js';
 import { OrdersService } from './domain/orders-service.js';
 import { Payments } from './domain/payments.js';
 import { orderPolicy } from './domain/policy.js';
-import type { CatalogReader, CatalogWriter, OrderStore, PaymentProvider } from './domain/ports.js';
+import type { CatalogReader, CatalogWriter, Lease, OrderStore, PaymentProvider } from './domain/ports.js';
 import { resolvers } from './resolvers/index.js';
 import { ordersSubgraph } from './subgraph.js';
 
@@ -47,14 +48,14 @@ export type OrdersDeps = SubgraphDeps &
   };
 
 /**
- * Starts the orders subgraph: the outbox relay, the event consumers and the HTTP server.
- * `close()` stops them in reverse; pending events stay stored for the next start.
+ * Starts the orders subgraph: the outbox relay, the event consumers, the expiry of unpaid orders
+ * and the HTTP server. `close()` stops them in reverse; pending events stay stored for the next start.
  */
 export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: 'orders' });
   const typeDefs = parse(readFileSync(ordersSubgraph.sdlPath, 'utf8'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
-  const { orders, catalog, outbox, ping } = openStores(deps);
+  const { orders, catalog, outbox, expiryLease, ping } = openStores(deps);
   const relay = new OutboxRelay(outbox, deps.bus, { logger });
   const eventsStored = (): void => relay.notify();
   const policy = orderPolicy(deps.orderPolicy);
@@ -66,6 +67,13 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     logger: logger.child({ component: 'payments' }),
   });
   const outcomes = new InventoryOutcomes({ orders, eventsStored });
+  const expiry = new OrderExpiry({
+    orders,
+    lease: expiryLease,
+    eventsStored,
+    logger: logger.child({ component: 'expiry' }),
+    intervalMs: sweepIntervalMs(policy.paymentTtlSeconds),
+  });
 
   relay.start();
   let unsubscribe: () => Promise<void>;
@@ -80,6 +88,7 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     await relay.stop();
     throw error;
   }
+  expiry.start();
   return serveSubgraph({
     name: 'orders',
     schema,
@@ -90,7 +99,10 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     port: deps.port,
     host: deps.host,
     health: () => health(ping, relay),
-    onClose: unsubscribe,
+    onClose: async () => {
+      await expiry.stop();
+      await unsubscribe();
+    },
   });
 }
 
@@ -98,6 +110,7 @@ function openStores(storage: OrdersStorage): {
   orders: OrderStore;
   catalog: CatalogReader & CatalogWriter;
   outbox: OutboxSource;
+  expiryLease: Lease;
   ping: () => Promise<unknown>;
 } {
   if (storage.documents) {
@@ -105,6 +118,8 @@ function openStores(storage: OrdersStorage): {
       orders: new EmbeddedOrderStore(storage.documents),
       catalog: new EmbeddedCatalogStore(storage.documents),
       outbox: new DocumentOutboxSource(storage.documents.collection(ordersCollection)),
+      // One process per data folder: it always holds the lease.
+      expiryLease: { acquire: () => Promise.resolve(true), release: () => Promise.resolve() },
       ping: () => Promise.resolve(),
     };
   }
@@ -113,9 +128,14 @@ function openStores(storage: OrdersStorage): {
     orders: new MongoOrderStore(db),
     catalog: new MongoCatalogStore(db),
     outbox: new MongoOutboxSource(db, ordersCollection),
+    // Several instances may run on one database: the holder of this lease sweeps (see OutboxLease).
+    expiryLease: new OutboxLease(db, expiryLeaseName),
     ping: () => db.command({ ping: 1 }),
   };
 }
+
+/** The name of the expiry sweep's lease, among the outbox leases of the orders database. */
+const expiryLeaseName = 'orders.expiry';
 
 async function health(ping: () => Promise<unknown>, relay: OutboxRelay): Promise<HealthReport> {
   const database = await ping().then(

@@ -32,7 +32,7 @@ type Documents = {
     "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": typeof types.StockWithNameDocument,
     "\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.OrderPlacedDocument,
-    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n": typeof types.OrderStatusChangedDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n      history {\n        status\n        reason\n      }\n    }\n  }\n": typeof types.OrderStatusChangedDocument,
     "\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n": typeof types.LowStockAlertDocument,
     "\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.AdjustStockDocument,
 };
@@ -55,7 +55,7 @@ const documents: Documents = {
     "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": types.StockWithNameDocument,
     "\n  subscription OrderPlaced {\n    orderPlaced {\n      id\n      status\n      total\n      user {\n        id\n        email\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.OrderPlacedDocument,
-    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n": types.OrderStatusChangedDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n      history {\n        status\n        reason\n      }\n    }\n  }\n": types.OrderStatusChangedDocument,
     "\n  subscription LowStockAlert {\n    lowStockAlert {\n      productId\n      available\n      reorderThreshold\n      priority\n      raisedAt\n      product {\n        id\n        name\n      }\n    }\n  }\n": types.LowStockAlertDocument,
     "\n  mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String) {\n    adjustStock(productId: $productId, delta: $delta, reason: $reason) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.AdjustStockDocument,
 };
@@ -149,7 +149,7 @@ export function graphql(source: "\n  subscription OrderPlaced {\n    orderPlaced
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n    }\n  }\n"];
+export function graphql(source: "\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n      history {\n        status\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription OrderStatusChanged($orderId: ID) {\n    orderStatusChanged(orderId: $orderId) {\n      id\n      status\n      updatedAt\n      history {\n        status\n        reason\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@commerce/common/auth';
 import { conflict, notFound } from '@commerce/common/errors';
 import type { EventOrigin } from '@commerce/common/events';
+import { KeyedMutex } from '@commerce/common/keyed-mutex';
 import { changeOrder } from './change-order.js';
 import { orderPlacedEvent, statusChangeEvents } from './events.js';
 import { newOrder, paymentInProgress, withStatus } from './lifecycle.js';
 import type { Order, OrderStatus } from './order.js';
 import { mergeLines, normalizeAddress, priceLines, type PlaceOrderRequest } from './place-order.js';
-import { defaultOrderPolicy, type OrderPolicy } from './policy.js';
+import { assertMayOpenAnother, assertQuantityLimit, defaultOrderPolicy, type OrderPolicy } from './policy.js';
 import type { CatalogReader, OrderStore } from './ports.js';
 import { assertStatusChange, requestedChangeReason } from './transitions.js';
 
@@ -26,6 +27,8 @@ export class OrdersService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly policy: OrderPolicy;
+  /** One placement at a time per customer, so that concurrent ones cannot all slip under the cap. */
+  private readonly placements = new KeyedMutex();
 
   constructor(private readonly deps: OrdersServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -33,19 +36,28 @@ export class OrdersService {
     this.policy = deps.policy ?? defaultOrderPolicy;
   }
 
-  /** Stores a PENDING order priced from the catalog, with its order.placed event. */
+  /**
+   * Stores a PENDING order priced from the catalog, with its order.placed event, due to be paid
+   * within the policy's payment TTL. QUANTITY_LIMIT and TOO_MANY_OPEN_ORDERS keep one customer from
+   * holding the stock in unpaid orders.
+   */
   async placeOrder(viewer: Viewer, request: PlaceOrderRequest, origin: EventOrigin): Promise<Order> {
     const lines = mergeLines(request.items);
+    assertQuantityLimit(lines, this.policy);
     const shippingAddress = normalizeAddress(request.shippingAddress);
     const products = await this.deps.catalog.findByIds(lines.map((line) => line.productId));
     const items = priceLines(lines, new Map(products.map((product) => [product.productId, product])));
-    const now = this.now();
-    const order = newOrder(
-      { id: this.newId(), userId: viewer.userId, items, shippingAddress },
-      now,
-      this.policy.paymentTtlSeconds,
-    );
-    await this.deps.orders.insert(order, [orderPlacedEvent(order, origin, now)]);
+    const order = await this.placements.run(viewer.userId, async () => {
+      assertMayOpenAnother(await this.deps.orders.countOpen(viewer.userId), this.policy);
+      const now = this.now();
+      const placed = newOrder(
+        { id: this.newId(), userId: viewer.userId, items, shippingAddress },
+        now,
+        this.policy.paymentTtlSeconds,
+      );
+      await this.deps.orders.insert(placed, [orderPlacedEvent(placed, origin, now)]);
+      return placed;
+    });
     this.deps.eventsStored();
     return order;
   }
