@@ -3,7 +3,7 @@
  * typed client against a running supergraph (`npm start` in another terminal). Safe to re-run:
  * the customer's email is new each time.
  */
-import { createClient, dataOf } from '../test/client/client.js';
+import { createClient, dataOf, errorCodes } from '../test/client/client.js';
 import { exampleAddress as address } from '../test/e2e/actors.js';
 import {
   AddAddressMutation,
@@ -11,12 +11,17 @@ import {
   CreateProductMutation,
   LoginMutation,
   MeQuery,
+  OrderQuery,
+  PayOrderMutation,
   PlaceOrderMutation,
   ProductsQuery,
   RegisterMutation,
   UpdateOrderStatusMutation,
 } from '../test/e2e/operations.js';
-import { StockUpdatedSubscription } from '../test/e2e/subscription-operations.js';
+import {
+  OrderStatusChangedSubscription,
+  StockUpdatedSubscription,
+} from '../test/e2e/subscription-operations.js';
 
 const url = process.argv[2] ?? process.env['EXAMPLE_URL'] ?? 'http://localhost:4000/graphql';
 const client = createClient(url);
@@ -56,24 +61,51 @@ step('products', dataOf(await client.request(ProductsQuery, {})).products);
 
 const productId = await smartphoneId(admin);
 const live = client.subscribe(StockUpdatedSubscription, { productId }, { token });
-await live.connected;
+const statuses = client.subscribe(OrderStatusChangedSubscription, {}, { token });
+await Promise.all([live.connected, statuses.connected]);
 const items = [{ productId, quantity: 1 }];
 const first = dataOf(
   await client.request(PlaceOrderMutation, { input: { items, shippingAddress: address } }, { token }),
 );
-step('placeOrder (1 smartphone)', first.placeOrder);
+const orderId = first.placeOrder.id;
+step('placeOrder (1 smartphone): PENDING until inventory reserves it', first.placeOrder);
 const event = await live.waitFor((result) => result.data?.stockUpdated.reason === 'RESERVED', {
   timeoutMs: 30_000,
 });
 step('stockUpdated, live over graphql-ws', event.data?.stockUpdated);
 await live.close();
+const confirmed = await statuses.waitFor(
+  (result) =>
+    result.data?.orderStatusChanged.id === orderId && result.data.orderStatusChanged.status === 'CONFIRMED',
+  { timeoutMs: 30_000 },
+);
+step('orderStatusChanged, live: inventory reserved the stock', confirmed.data?.orderStatusChanged);
 
-const paid = await client.request(
-  UpdateOrderStatusMutation,
-  { id: first.placeOrder.id, status: 'PAID' },
+const byHand = await client.request(UpdateOrderStatusMutation, { id: orderId, status: 'PAID' }, { token });
+step('updateOrderStatus PAID by the customer is refused', errorCodes(byHand));
+const declined = await client.request(
+  PayOrderMutation,
+  { orderId, payment: { method: 'CARD', token: 'tok_chargeDeclined' } },
   { token },
 );
-step('updateOrderStatus PAID', dataOf(paid).updateOrderStatus);
+step('payOrder with a declined card (tok_chargeDeclined)', declined.errors?.[0]);
+const paid = await client.request(
+  PayOrderMutation,
+  { orderId, payment: { method: 'CARD', token: 'tok_visa' } },
+  { token },
+);
+step('payOrder (tok_visa)', dataOf(paid).payOrder);
+await statuses.waitFor(
+  (result) =>
+    result.data?.orderStatusChanged.id === orderId && result.data.orderStatusChanged.status === 'PAID',
+  { timeoutMs: 30_000 },
+);
+await statuses.close();
+step(
+  'the order, its history and payments',
+  dataOf(await client.request(OrderQuery, { id: orderId }, { token })).order,
+);
+
 const second = dataOf(
   await client.request(PlaceOrderMutation, { input: { items, shippingAddress: address } }, { token }),
 );

@@ -41,6 +41,18 @@ describe('formatError', () => {
     });
   });
 
+  it('keeps the details a subgraph attached to a known code (e.g. the status of an unpayable order)', () => {
+    const downstream = new GraphQLError('Order o1 is PAID: only a CONFIRMED order can be paid', {
+      extensions: { code: 'ORDER_NOT_PAYABLE', details: { orderId: 'o1', status: 'PAID' } },
+    });
+    expect(formatted(downstream).extensions).toEqual({
+      code: 'ORDER_NOT_PAYABLE',
+      details: { orderId: 'o1', status: 'PAID' },
+    });
+    const odd = new GraphQLError('x', { extensions: { code: 'CONFLICT', details: 'not an object' } });
+    expect(formatted(odd).extensions).toEqual({ code: 'CONFLICT' });
+  });
+
   it('does not trust a code on an error wrapping a thrown non-project error', () => {
     const thrown = new Error('secret');
     const wrapped = new GraphQLError('secret', { originalError: thrown, extensions: { code: 'FORBIDDEN' } });

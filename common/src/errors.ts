@@ -12,6 +12,11 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_TRANSITION'
+  | 'PAYMENT_DECLINED'
+  | 'PAYMENT_PROVIDER_UNAVAILABLE'
+  | 'ORDER_NOT_PAYABLE'
+  | 'TOO_MANY_OPEN_ORDERS'
+  | 'QUANTITY_LIMIT'
   | 'INTERNAL_SERVER_ERROR'
   | 'UNAVAILABLE';
 
@@ -72,6 +77,11 @@ const safeCodes = new Set<string>([
   'CONFLICT',
   'INSUFFICIENT_STOCK',
   'INVALID_TRANSITION',
+  'PAYMENT_DECLINED',
+  'PAYMENT_PROVIDER_UNAVAILABLE',
+  'ORDER_NOT_PAYABLE',
+  'TOO_MANY_OPEN_ORDERS',
+  'QUANTITY_LIMIT',
   'UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -104,7 +114,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const wrapsThrownError =
     original instanceof Error && !(original instanceof GraphQLError) && original !== error;
   if (typeof code === 'string' && safeCodes.has(code) && !wrapsThrownError) {
-    return { ...base, message: formatted.message, extensions: { code } };
+    // A subgraph's details (e.g. the status of an order that cannot be paid) were made by our own formatError.
+    const details = formatted.extensions?.['details'];
+    const extensions = isRecord(details) ? { code, details } : { code };
+    return { ...base, message: formatted.message, extensions };
   }
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -37,6 +37,7 @@ function orderPlaced(orderId: string): Envelope<Topics['order.placed']> {
       items: [{ productId: 'p1', quantity: 1, unitPrice: 5 }],
       total: 5,
       createdAt: new Date().toISOString(),
+      version: 1,
     },
     { source: 'test', correlationId: randomUUID() },
   );

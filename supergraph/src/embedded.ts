@@ -1,7 +1,7 @@
 import type { JwtConfig } from '@commerce/common/config';
 import { defaultRetryPolicy, InMemoryEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import type { AdminAccount } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
   GatewayExposure,
   OperationLimitsSetting,
@@ -22,6 +22,8 @@ export interface EmbeddedSupergraphOptions {
   readonly jwt: JwtConfig;
   /** Created at start unless a user has this email. */
   readonly admin: AdminAccount;
+  /** The ORDER_* settings that are set; defaults for the others. */
+  readonly orderPolicy?: Partial<OrderPolicy>;
   readonly logger: Logger;
   /** The gateway's port; 0 picks a free one. The subgraphs always take free ports. */
   readonly port: number;
@@ -74,6 +76,7 @@ export async function startEmbeddedSupergraph(
         jwt: options.jwt,
         logger: options.logger,
         admin: options.admin,
+        orderPolicy: options.orderPolicy,
         host: '127.0.0.1',
         ports: 'free',
       },

@@ -1,7 +1,7 @@
 import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
 import { createKafkaEventBus } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import type { AdminAccount } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
   GatewayExposure,
   OperationLimitsSetting,
@@ -24,6 +24,8 @@ export interface ServerSupergraphOptions {
   /** Must carry the private key (the users subgraph signs tokens). */
   readonly jwt: JwtConfig;
   readonly admin: AdminAccount;
+  /** The ORDER_* settings that are set; defaults for the others. */
+  readonly orderPolicy?: Partial<OrderPolicy>;
   readonly logger: Logger;
   /** The gateway's port; the subgraphs listen on their listed ports. */
   readonly port: number;
@@ -61,7 +63,14 @@ export async function startServerSupergraph(options: ServerSupergraphOptions): P
     );
     const subgraphs = await startSubgraphs(
       opened,
-      { bus, jwt: options.jwt, logger: options.logger, admin: options.admin, ports: 'listed' },
+      {
+        bus,
+        jwt: options.jwt,
+        logger: options.logger,
+        admin: options.admin,
+        orderPolicy: options.orderPolicy,
+        ports: 'listed',
+      },
       closers,
     );
     const rateLimits = {

@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@commerce/common/auth';
 import { describe, expect, it } from 'vitest';
-import { loadGatewayServiceConfig, loadSubgraphServiceConfig } from './service-config.js';
+import { loadGatewayServiceConfig, loadSubgraphServiceConfig, readOrderPolicy } from './service-config.js';
 import { subgraphs } from './subgraphs.js';
 
 const keys = generateKeyPair();
@@ -59,5 +59,37 @@ describe('the gateway process configuration', () => {
     expect(Object.keys(config.subgraphUrls).sort()).toEqual(subgraphs.map(({ name }) => name).sort());
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => loadGatewayServiceConfig({ ...base, DATABASE_URL: undefined })).toThrow('DATABASE_URL');
+  });
+});
+
+describe('readOrderPolicy', () => {
+  it('reads the ORDER_* variables that are set, leaving the others to the defaults', () => {
+    expect(readOrderPolicy({})).toEqual({});
+    expect(
+      readOrderPolicy({
+        ORDER_PAYMENT_TTL_SECONDS: '3',
+        ORDER_MAX_OPEN_PER_CUSTOMER: ' 25 ',
+        ORDER_MAX_QUANTITY_PER_LINE: '',
+      }),
+    ).toEqual({ paymentTtlSeconds: 3, maxOpenOrdersPerCustomer: 25 });
+    expect(readOrderPolicy({ ORDER_MAX_QUANTITY_PER_LINE: '50' })).toEqual({ maxQuantityPerLine: 50 });
+  });
+
+  it('wants positive integers, naming the variable', () => {
+    for (const value of ['0', '-5', '1.5', 'soon']) {
+      expect(() => readOrderPolicy({ ORDER_PAYMENT_TTL_SECONDS: value })).toThrow(
+        'ORDER_PAYMENT_TTL_SECONDS',
+      );
+    }
+  });
+
+  it('is part of a subgraph process configuration', () => {
+    const orders = subgraphs.find((subgraph) => subgraph.name === 'orders');
+    if (!orders) throw new Error('no orders subgraph in the list');
+    expect(
+      loadSubgraphServiceConfig(orders, { ...base, ORDER_PAYMENT_TTL_SECONDS: '60' }).orderPolicy,
+    ).toEqual({
+      paymentTtlSeconds: 60,
+    });
   });
 });

@@ -1,11 +1,13 @@
 import {
+  ConfigError,
   mongoDatabaseName,
+  readInt,
   readServiceConfig,
   readString,
   type Env,
   type ServiceConfig,
 } from '@commerce/common/config';
-import type { AdminAccount, SubgraphDescriptor } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy, SubgraphDescriptor } from '@commerce/common/server';
 import {
   loadGatewayConfig,
   loadRateLimitConfig,
@@ -24,6 +26,8 @@ export interface SubgraphServiceConfig extends ServiceConfig {
    * signs tokens (it seeds the admin).
    */
   readonly admin: AdminAccount | undefined;
+  /** The ORDER_* variables that are set (only the orders subgraph reads them). */
+  readonly orderPolicy: Partial<OrderPolicy>;
 }
 
 /** Reads and freezes a subgraph process's settings; throws ConfigError naming the first problem. */
@@ -36,7 +40,29 @@ export function loadSubgraphServiceConfig(
   const service = readServiceConfig(env, subgraph.port);
   const databaseUrl = readString(env, subgraph.server === 'postgres' ? 'DATABASE_URL' : 'MONGODB_URL');
   if (subgraph.server === 'mongodb') mongoDatabaseName(databaseUrl);
-  return Object.freeze({ ...service, databaseUrl, admin });
+  return Object.freeze({ ...service, databaseUrl, admin, orderPolicy: readOrderPolicy(env) });
+}
+
+/** The variable of each setting of the order policy. */
+export const orderPolicyVariables = {
+  paymentTtlSeconds: 'ORDER_PAYMENT_TTL_SECONDS',
+  maxOpenOrdersPerCustomer: 'ORDER_MAX_OPEN_PER_CUSTOMER',
+  maxQuantityPerLine: 'ORDER_MAX_QUANTITY_PER_LINE',
+} as const satisfies Record<keyof OrderPolicy, string>;
+
+/**
+ * The order policy settings that are set (each a positive integer); the orders subgraph takes its
+ * defaults for the others.
+ */
+export function readOrderPolicy(env: Env): Partial<OrderPolicy> {
+  const policy: { -readonly [K in keyof OrderPolicy]?: number } = {};
+  for (const [setting, name] of Object.entries(orderPolicyVariables) as [keyof OrderPolicy, string][]) {
+    if (!env[name]?.trim()) continue;
+    const value = readInt(env, name, 0);
+    if (value < 1) throw new ConfigError(`${name} must be a positive integer, got "${env[name]}"`);
+    policy[setting] = value;
+  }
+  return Object.freeze(policy);
 }
 
 /** The gateway process's settings: loadGatewayConfig's, and its rate limits. */

@@ -41,6 +41,7 @@ async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: 
       port: config.port,
       host: config.host,
       admin: config.admin,
+      orderPolicy: config.orderPolicy,
     });
     closers.push(() => running.close());
     return [() => closers.closeAll(what)];

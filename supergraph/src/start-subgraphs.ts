@@ -1,7 +1,7 @@
 import type { JwtConfig } from '@commerce/common/config';
 import type { EventBus, Topics } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import type { AdminAccount, RunningSubgraph } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy, RunningSubgraph } from '@commerce/common/server';
 import type { Closers } from './closers.js';
 import { forEachSubgraph } from './each-subgraph.js';
 import type { OpenedSubgraphs } from './storage.js';
@@ -15,6 +15,8 @@ export interface StartSubgraphsOptions {
   readonly jwt: JwtConfig;
   readonly logger: Logger;
   readonly admin?: AdminAccount;
+  /** The order policy settings to use instead of the defaults (the orders subgraph reads them). */
+  readonly orderPolicy?: Partial<OrderPolicy>;
   readonly host?: string;
   /** 'listed': each on its descriptor's port (one process on the servers); 'free': port 0. */
   readonly ports: 'listed' | 'free';
@@ -33,6 +35,7 @@ export function startSubgraphs(
       jwt: subgraph.signsTokens ? options.jwt : verifyOnly,
       logger: options.logger,
       admin: options.admin,
+      orderPolicy: options.orderPolicy,
       host: options.host,
       port: options.ports === 'listed' ? subgraph.port : 0,
     });

@@ -17,6 +17,7 @@ import {
 import { adminBannerLine, readStartAdmin } from './admin-account.js';
 import { startEmbeddedSupergraph } from './embedded.js';
 import { startServerSupergraph } from './on-servers.js';
+import { readOrderPolicy } from './service-config.js';
 
 /** The variables that switch `npm start` from the embedded mode to the servers. */
 export const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
@@ -59,6 +60,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   const rateLimits = loadRateLimitConfig(env);
   const trustedDocuments = readTrustedDocuments(env);
   const operationLimits = readOperationLimits(env);
+  const orderPolicy = readOrderPolicy(env);
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -68,6 +70,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       mongodbUrl: readString(env, 'MONGODB_URL'),
       jwt: readJwtConfig(env),
       admin,
+      orderPolicy,
       logger,
       port,
       host,
@@ -88,6 +91,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     dataDir,
     jwt: readJwtConfig({ ...env, DATA_DIR: dataDir }),
     admin,
+    orderPolicy,
     logger,
     port,
     host,

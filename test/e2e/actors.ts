@@ -1,9 +1,16 @@
 import { dataOf, errorCodes, type Client, type Response } from '../client/client.js';
-import type { CreateProductInput, PlaceOrderInput, PlaceOrderMutation } from '../client/generated/graphql.js';
+import type {
+  CreateProductInput,
+  OrderQuery as OrderView,
+  OrderStatus,
+  PlaceOrderInput,
+  PlaceOrderMutation,
+} from '../client/generated/graphql.js';
 import { waitFor } from '../harness/wait.js';
 import {
   CreateProductMutation,
   LoginMutation,
+  OrderQuery,
   PlaceOrderMutation as PlaceOrder,
   ProductInventoryQuery,
   RegisterMutation,
@@ -98,5 +105,24 @@ export async function placeOrder(
       return unknownProduct ? undefined : response;
     },
     { timeoutMs, message: 'the orders subgraph to know the products (product.created)' },
+  );
+}
+
+/** Polls the order (as `token`'s viewer sees it) until its status is `status`, and returns it. */
+export function waitForOrderStatus(
+  client: Client,
+  token: string,
+  orderId: string,
+  status: OrderStatus,
+  timeoutMs = 30_000,
+): Promise<NonNullable<OrderView['order']>> {
+  let last: string | undefined;
+  return waitFor(
+    async () => {
+      const { order } = dataOf(await client.request(OrderQuery, { id: orderId }, { token }));
+      last = order?.status;
+      return order?.status === status && order;
+    },
+    { timeoutMs, message: `order ${orderId} to be ${status} (last ${last ?? 'unread'})` },
   );
 }

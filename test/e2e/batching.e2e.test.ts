@@ -26,13 +26,17 @@ describe('batching across subgraphs', () => {
       ),
     );
     await Promise.all(productIds.map((id) => stockOf(client, id)));
-    const customer = await signUpCustomer(client, 'batch@example.com');
+    // Four customers, as one may hold at most 10 unpaid orders.
+    const customers = await Promise.all(
+      [1, 2, 3, 4].map((n) => signUpCustomer(client, `batch-${n}@example.com`)),
+    );
     for (let i = 0; i < 20; i += 1) {
       const items = [
         { productId: productIds[i % 3]!, quantity: 1 },
         { productId: productIds[(i + 1) % 3]!, quantity: 2 },
       ];
-      dataOf(await placeOrder(client, customer.token, { items, shippingAddress: exampleAddress }));
+      const { token } = customers[i % customers.length]!;
+      dataOf(await placeOrder(client, token, { items, shippingAddress: exampleAddress }));
     }
 
     supergraph.requests.reset();

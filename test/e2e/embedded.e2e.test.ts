@@ -8,7 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoProducts, startEmbeddedSupergraph, type EmbeddedSupergraph } from '@commerce/supergraph';
 import { createClient, dataOf } from '../client/client.js';
 import { startSupergraph } from '../harness/supergraph.js';
-import { exampleAddress, login, placeOrder, signUpCustomer, waitForStock } from './actors.js';
+import {
+  exampleAddress,
+  login,
+  placeOrder,
+  signUpCustomer,
+  waitForOrderStatus,
+  waitForStock,
+} from './actors.js';
 import { OrdersQuery, ProductsQuery } from './operations.js';
 import { describeWalkthrough } from './walkthrough.js';
 
@@ -59,6 +66,7 @@ describe('npm start without servers: the embedded supergraph on a data folder', 
       }),
     ).placeOrder;
     await waitForStock(client, watch.id, { available: 73, reserved: 2 });
+    await waitForOrderStatus(client, customer.token, order.id, 'CONFIRMED');
     const productIds = idsOf(await catalog(running.gateway.url));
     await running.close();
     running = undefined;
@@ -69,7 +77,7 @@ describe('npm start without servers: the embedded supergraph on a data folder', 
     expect(idsOf(await catalog(running.gateway.url))).toEqual(productIds);
     const token = await login(again, 'restart@example.com', 'Password123');
     const orders = dataOf(await again.request(OrdersQuery, {}, { token })).orders;
-    expect(orders.map(({ id, status }) => ({ id, status }))).toEqual([{ id: order.id, status: 'PENDING' }]);
+    expect(orders.map(({ id, status }) => ({ id, status }))).toEqual([{ id: order.id, status: 'CONFIRMED' }]);
     await waitForStock(again, watch.id, { available: 73, reserved: 2 });
 
     // Events still flow after the restart: a new order reserves stock.

@@ -97,10 +97,10 @@ describe('a Kafka outage', () => {
 
   it('keeps every mutation, and applies each of its events exactly once within 60 s of the broker’s return', async () => {
     const allOk = { users: 'ok', products: 'ok', inventory: 'ok', orders: 'ok' };
-    const customers = [
-      await signUpCustomer(client, 'outage-a@example.com'),
-      await signUpCustomer(client, 'outage-b@example.com'),
-    ];
+    // Seven customers for the 51 orders: one customer may hold at most 10 unpaid orders.
+    const customers = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g'])
+      customers.push(await signUpCustomer(client, `outage-${name}@example.com`));
     const before = await Promise.all(
       [1, 2, 3, 4, 5].map((n) =>
         createProduct(client, adminToken, {
@@ -135,7 +135,7 @@ describe('a Kafka outage', () => {
       const response = await client.request(
         PlaceOrderMutation,
         { input: { items: [{ productId: before[k % 5]!, quantity }], shippingAddress: exampleAddress } },
-        { token: customers[k % 2]!.token },
+        { token: customers[k % customers.length]!.token },
       );
       const order = dataOf(response).placeOrder;
       expect(order.status).toBe('PENDING');
@@ -153,7 +153,7 @@ describe('a Kafka outage', () => {
       ),
     );
     await adjustStock(before[0]!, 10);
-    await signUpCustomer(client, 'outage-c@example.com');
+    await signUpCustomer(client, 'outage-late@example.com');
     // Every relay has events it cannot publish: every service says so.
     await waitFor(async () => Object.values(await health()).every((status) => status === 'degraded'), {
       timeoutMs: 60_000,
@@ -224,9 +224,14 @@ describe('a Kafka outage', () => {
       `[outage] order.placed deliveries to the observer: ${orderPlacedIds.length}, duplicates ${duplicates}`,
     );
     expect(await Promise.all(before.map(inventoryOf))).toEqual(expected);
-    const orders = dataOf(await client.request(OrdersQuery, {}, { token: adminToken })).orders;
-    expect(orders.filter((order) => placed.includes(order.id)).map((order) => order.status)).toEqual(
-      placed.map(() => 'PENDING'),
-    );
+    // Each reservation's inventory.reserved reached orders: every order is CONFIRMED.
+    const statuses = async () =>
+      dataOf(await client.request(OrdersQuery, {}, { token: adminToken }))
+        .orders.filter((order) => placed.includes(order.id))
+        .map((order) => order.status);
+    await waitFor(async () => (await statuses()).every((status) => status === 'CONFIRMED'), {
+      message: 'the 50 orders to be CONFIRMED',
+    });
+    expect(await statuses()).toEqual(placed.map(() => 'CONFIRMED'));
   }, 300_000);
 });

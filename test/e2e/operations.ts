@@ -149,6 +149,21 @@ export const OrderQuery = graphql(`
       id
       status
       rejectionReason
+      version
+      paymentDueAt
+      history {
+        status
+        at
+        reason
+      }
+      payments {
+        id
+        amount
+        method
+        status
+        failureReason
+        createdAt
+      }
       total
       user {
         id
@@ -180,6 +195,27 @@ export const UpdateOrderStatusMutation = graphql(`
     updateOrderStatus(id: $id, status: $status) {
       id
       status
+    }
+  }
+`);
+
+export const PayOrderMutation = graphql(`
+  mutation PayOrder($orderId: ID!, $payment: PaymentInput!) {
+    payOrder(orderId: $orderId, payment: $payment) {
+      id
+      status
+      total
+      version
+      payments {
+        id
+        amount
+        status
+        failureReason
+      }
+      history {
+        status
+        reason
+      }
     }
   }
 `);

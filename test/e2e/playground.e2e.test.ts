@@ -63,7 +63,16 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
     const response = await page.goto(supergraph.gatewayUrl);
     expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
     await graphiql.ready();
-    expect(await graphiql.tabTitles()).toEqual(['Products', 'Login', 'Me', 'StockUpdated', 'AdjustStock']);
+    expect(await graphiql.tabTitles()).toEqual([
+      'Products',
+      'Login',
+      'Me',
+      'StockUpdated',
+      'PlaceOrder',
+      'OrderStatusChanged',
+      'PayOrder',
+      'AdjustStock',
+    ]);
     const origin = new URL(supergraph.gatewayUrl).origin;
     expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -72,6 +72,10 @@ export const OrderStatusChangedSubscription = graphql(`
       id
       status
       updatedAt
+      history {
+        status
+        reason
+      }
     }
   }
 `);

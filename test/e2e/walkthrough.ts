@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, dataOf, errorCodes, type Client } from '../client/client.js';
 import type { ProductFilter } from '../client/generated/graphql.js';
 import type { Supergraph } from '../harness/supergraph.js';
-import { createProduct, exampleAddress, login, placeOrder, stockOf, waitForStock } from './actors.js';
+import {
+  createProduct,
+  exampleAddress,
+  login,
+  placeOrder,
+  stockOf,
+  waitForOrderStatus,
+  waitForStock,
+} from './actors.js';
 import {
   AddAddressMutation,
   CancelOrderMutation,
@@ -11,6 +19,7 @@ import {
   MeQuery,
   OrderQuery,
   OrdersQuery,
+  PayOrderMutation,
   ProductsQuery,
   RegisterMutation,
   UpdateOrderStatusMutation,
@@ -140,7 +149,7 @@ export function describeWalkthrough(storage: string, start: () => Promise<Superg
       });
     });
 
-    it('places orders priced from the catalog, listed newest first', async () => {
+    it('places orders priced from the catalog, CONFIRMED once inventory reserved them, listed newest first', async () => {
       const first = dataOf(
         await placeOrder(client, customer.token, {
           items: [{ productId: products.smartphone, quantity: 1 }],
@@ -161,7 +170,9 @@ export function describeWalkthrough(storage: string, start: () => Promise<Superg
       expect(second).toMatchObject({ status: 'PENDING', total: 609.97 });
       orders.first = first.id;
       orders.second = second.id;
-      // Inventory reserves from order.placed; wait for it so that the cancellation below releases stock.
+      // Inventory reserves every item from order.placed and answers inventory.reserved: CONFIRMED.
+      await waitForOrderStatus(client, customer.token, first.id, 'CONFIRMED');
+      await waitForOrderStatus(client, customer.token, second.id, 'CONFIRMED');
       await waitForStock(client, products.headphones, { available: 99, reserved: 1 });
       await waitForStock(client, products.watch, { available: 73, reserved: 2 });
 
@@ -173,6 +184,13 @@ export function describeWalkthrough(storage: string, start: () => Promise<Superg
       );
       expect(order).toMatchObject({
         id: second.id,
+        status: 'CONFIRMED',
+        version: 2,
+        history: [
+          { status: 'PENDING', reason: 'placed' },
+          { status: 'CONFIRMED', reason: 'stock reserved' },
+        ],
+        payments: [],
         total: 609.97,
         user: { id: customer.id, email: 'customer@example.com' },
         shippingAddress: exampleAddress,
@@ -187,15 +205,33 @@ export function describeWalkthrough(storage: string, start: () => Promise<Superg
       });
     });
 
-    it('lets the customer pay the first order and cancel the second', async () => {
-      const paid = dataOf(
+    it('lets the customer pay the first order (after a declined card) and cancel the second', async () => {
+      const card = (token: string) => ({ method: 'CARD' as const, token });
+      const notByHand = await client.request(
+        UpdateOrderStatusMutation,
+        { id: orders.first, status: 'PAID' },
+        { token: customer.token },
+      );
+      expect(errorCodes(notByHand)).toEqual(['FORBIDDEN']);
+      const declined = await client.request(
+        PayOrderMutation,
+        { orderId: orders.first, payment: card('tok_chargeDeclined') },
+        { token: customer.token },
+      );
+      expect(errorCodes(declined)).toEqual(['PAYMENT_DECLINED']);
+      const { payOrder: paid } = dataOf(
         await client.request(
-          UpdateOrderStatusMutation,
-          { id: orders.first, status: 'PAID' },
+          PayOrderMutation,
+          { orderId: orders.first, payment: card('tok_visa') },
           { token: customer.token },
         ),
       );
-      expect(paid.updateOrderStatus.status).toBe('PAID');
+      expect(paid).toMatchObject({ status: 'PAID', total: 899.99 });
+      expect(paid.payments.map(({ amount, status }) => ({ amount, status }))).toEqual([
+        { amount: 899.99, status: 'FAILED' },
+        { amount: 899.99, status: 'SUCCEEDED' },
+      ]);
+      expect(paid.history.map((change) => change.status)).toEqual(['PENDING', 'CONFIRMED', 'PAID']);
 
       const cancelled = dataOf(
         await client.request(CancelOrderMutation, { id: orders.second }, { token: customer.token }),
@@ -205,6 +241,10 @@ export function describeWalkthrough(storage: string, start: () => Promise<Superg
         await client.request(OrderQuery, { id: orders.second }, { token: customer.token }),
       );
       expect(order?.status).toBe('CANCELLED');
+      expect(order?.history.at(-1)).toMatchObject({
+        status: 'CANCELLED',
+        reason: 'cancelled by the customer',
+      });
     });
 
     it('ends with one smartphone reserved and the cancelled order’s stock returned in full', async () => {

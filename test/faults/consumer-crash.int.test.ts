@@ -65,6 +65,7 @@ function orderPlaced(productId: string, quantity: number): Envelope<Topics['orde
       items: [{ productId, quantity, unitPrice: 1 }],
       total: quantity,
       createdAt: new Date().toISOString(),
+      version: 1,
     },
     origin(),
   );

@@ -119,6 +119,7 @@ function orderPlaced(orderId: string, productId: string, quantity: number): Enve
       items: [{ productId, quantity, unitPrice: 1 }],
       total: quantity,
       createdAt: new Date().toISOString(),
+      version: 1,
     },
     origin(),
   );

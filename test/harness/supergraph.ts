@@ -6,7 +6,7 @@ import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/
 import type { JwtConfig } from '@commerce/common/config';
 import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
-import type { AdminAccount } from '@commerce/common/server';
+import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import {
   startGateway,
   type OperationLimitsSetting,
@@ -65,6 +65,8 @@ export interface SupergraphOptions {
   readonly databaseUrls?: Partial<Record<SubgraphName, string>>;
   /** Operation limits of each gateway instance, in order (default: the gateway's default limits). */
   readonly operationLimits?: readonly OperationLimitsSetting[];
+  /** Order policy settings instead of the defaults (e.g. a payment TTL of a few seconds). */
+  readonly orderPolicy?: Partial<OrderPolicy>;
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -136,7 +138,11 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         return database.url;
       }, closers);
     }
-    const subgraphs = await startSubgraphs(opened, { bus, jwt, logger, admin, ports: 'free' }, closers);
+    const subgraphs = await startSubgraphs(
+      opened,
+      { bus, jwt, logger, admin, orderPolicy: options.orderPolicy, ports: 'free' },
+      closers,
+    );
     const front = await startFront(
       {
         subgraphs,

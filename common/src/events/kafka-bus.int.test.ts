@@ -24,6 +24,7 @@ function orderPlaced(orderId: string): Envelope<Topics['order.placed']> {
       items: [{ productId: 'p1', quantity: 1, unitPrice: 10 }],
       total: 10,
       createdAt: new Date().toISOString(),
+      version: 1,
     },
     origin,
   );
@@ -149,14 +150,14 @@ describe('KafkaEventBus against a real broker', () => {
     );
     await bus.publishRaw('order.cancelled', { key: 'bad-1', value: 'not json at all' });
     const invalid = {
-      ...createEnvelope('order.cancelled', { orderId: 'o', userId: 'u', items: [] }, origin),
+      ...createEnvelope('order.cancelled', { orderId: 'o', userId: 'u', items: [], version: 2 }, origin),
       payload: { orderId: 42 },
     };
     await bus.publishRaw('order.cancelled', { key: 'bad-2', value: JSON.stringify(invalid) });
     await bus.publish(
       'order.cancelled',
       'good',
-      createEnvelope('order.cancelled', { orderId: 'good', userId: 'u', items: [] }, origin),
+      createEnvelope('order.cancelled', { orderId: 'good', userId: 'u', items: [], version: 2 }, origin),
     );
     await waitFor(() => handled.includes('good'), 'the valid event after the bad ones');
     await stop();

@@ -4,8 +4,29 @@ const id = z.string().min(1);
 const money = z.number().finite().nonnegative();
 const count = z.number().int().nonnegative();
 const isoDate = z.iso.datetime({ offset: true });
-const orderStatus = z.enum(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REJECTED']);
+/** The states of an order, as its events name them (the lifecycle is the orders subgraph's). */
+export const orderStatuses = [
+  'PENDING',
+  'CONFIRMED',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'REJECTED',
+  'EXPIRED',
+] as const;
+const orderStatus = z.enum(orderStatuses);
 const orderLine = z.object({ productId: id, quantity: z.number().int().positive() });
+/** The order's version after the change the event reports (1 when placed, +1 per change). */
+const orderVersion = z.number().int().positive();
+const payment = {
+  orderId: id,
+  userId: id,
+  paymentId: id,
+  amount: money,
+  method: z.enum(['CARD']),
+  version: orderVersion,
+};
 
 /** One payload schema per topic (all at eventVersion 1). The Kafka key is the aggregate id noted here. */
 export const topicSchemas = {
@@ -55,6 +76,8 @@ export const topicSchemas = {
     reorderThreshold: count,
     priority: z.enum(['MEDIUM', 'HIGH', 'CRITICAL']),
   }),
+  /** key: orderId; every line of the order is reserved */
+  'inventory.reserved': z.object({ orderId: id, items: z.array(orderLine).min(1) }),
   /** key: orderId */
   'inventory.reservation_failed': z.object({
     orderId: id,
@@ -68,6 +91,7 @@ export const topicSchemas = {
     items: z.array(orderLine.extend({ unitPrice: money })).min(1),
     total: money,
     createdAt: isoDate,
+    version: orderVersion,
   }),
   /** key: orderId */
   'order.status_changed': z.object({
@@ -75,14 +99,22 @@ export const topicSchemas = {
     userId: id,
     previousStatus: orderStatus,
     status: orderStatus,
+    /** Why, as the order's history records it (e.g. "stock reserved", "not paid within 900 s"). */
+    reason: z.string(),
     items: z.array(orderLine),
+    version: orderVersion,
   }),
   /** key: orderId */
   'order.cancelled': z.object({
     orderId: id,
     userId: id,
     items: z.array(orderLine),
+    version: orderVersion,
   }),
+  /** key: orderId; the provider charged the order's total */
+  'payment.succeeded': z.object(payment),
+  /** key: orderId; the provider refused the charge, the order stays CONFIRMED */
+  'payment.failed': z.object({ ...payment, reason: z.string() }),
 } as const;
 
 export type TopicSchemas = typeof topicSchemas;

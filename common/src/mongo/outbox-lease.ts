@@ -24,7 +24,9 @@ export interface OutboxLeaseOptions {
 }
 
 /**
- * The right to publish one outbox's events, held by one relay at a time.
+ * The right to publish one outbox's events, held by one relay at a time. (Any job that one instance
+ * of a service must run at a time can hold one under a name of its own: the orders subgraph's
+ * expiry sweep does.)
  *
  * Why terms rather than one document updated in place: FerretDB v1 applies an update by reading,
  * changing and writing back the document without isolation, so two relays could both "win" a

@@ -17,6 +17,19 @@ export interface AdminAccount {
   readonly password: string;
 }
 
+/**
+ * The rules of the orders subgraph that operators set (ORDER_* variables; README "Configuration"):
+ * how long an order may stay unpaid, and the caps against hoarding stock in unpaid orders.
+ */
+export interface OrderPolicy {
+  /** An order not paid this long after placement expires and its stock is released. */
+  readonly paymentTtlSeconds: number;
+  /** Open (PENDING or CONFIRMED) orders one customer may have at once: TOO_MANY_OPEN_ORDERS beyond. */
+  readonly maxOpenOrdersPerCustomer: number;
+  /** Units of one product in one order: QUANTITY_LIMIT beyond. */
+  readonly maxQuantityPerLine: number;
+}
+
 /** What a subgraph is started with. The caller owns (and closes) the bus. */
 export interface SubgraphDeps {
   readonly bus: EventBus<Topics>;
@@ -29,6 +42,8 @@ export interface SubgraphDeps {
   readonly admin?: AdminAccount;
   /** The consumer group of its event handlers; default: its name. */
   readonly consumerGroup?: string;
+  /** Read by the orders subgraph; what is left out takes its default. */
+  readonly orderPolicy?: Partial<OrderPolicy>;
 }
 
 /** A subgraph's storage, opened (connected, migrated, indexed) and ready to start the subgraph on. */

@@ -101,6 +101,82 @@ subscription StockUpdated($productId: ID) {
 }
 `;
 
+const placeOrder = `# As a customer (Authorization header, see Login): order a product.
+# The order is PENDING until inventory reserves its stock: then CONFIRMED
+# (watch it in the OrderStatusChanged tab), and payable (PayOrder tab).
+mutation PlaceOrder($productId: ID!) {
+  placeOrder(
+    input: {
+      items: [{ productId: $productId, quantity: 1 }]
+      shippingAddress: {
+        line1: "123 Example Street"
+        city: "Example City"
+        state: "EX"
+        postalCode: "12345"
+        country: "Example Country"
+      }
+    }
+  ) {
+    id
+    status
+    total
+    paymentDueAt
+  }
+}
+
+query MyOrders {
+  orders {
+    id
+    status
+    total
+    paymentDueAt
+    history {
+      status
+      at
+      reason
+    }
+    payments {
+      amount
+      status
+      failureReason
+    }
+  }
+}
+`;
+
+const orderStatusChanged = `# Live status changes of your orders (CONFIRMED, PAID, EXPIRED, ...),
+# or of one order with orderId. Needs the Authorization header.
+subscription OrderStatusChanged($orderId: ID) {
+  orderStatusChanged(orderId: $orderId) {
+    id
+    status
+    updatedAt
+    history {
+      status
+      reason
+    }
+  }
+}
+`;
+
+const payOrder = `# The owner pays a CONFIRMED order (sandbox cards: tok_visa succeeds,
+# tok_chargeDeclined is declined, tok_processingError is an outage).
+# Unpaid orders expire after ORDER_PAYMENT_TTL_SECONDS (15 min by default).
+mutation PayOrder($orderId: ID!, $token: String!) {
+  payOrder(orderId: $orderId, payment: { method: CARD, token: $token }) {
+    id
+    status
+    total
+    payments {
+      amount
+      status
+      failureReason
+      createdAt
+    }
+  }
+}
+`;
+
 const adjustStock = `# ADMIN only: log in as the admin, set its token in Headers.
 # Publishes stock.updated: a running StockUpdated tab shows it.
 mutation AdjustStock($productId: ID!, $delta: Int!) {
@@ -113,7 +189,10 @@ mutation AdjustStock($productId: ID!, $delta: Int!) {
 }
 `;
 
-/** The walkthrough's operations, one tab each: products, log in, me, live stock, adjust stock. */
+/**
+ * The walkthrough's operations, one tab each: products, log in, me, live stock, place an order,
+ * live order status, pay, adjust stock.
+ */
 export const playgroundTabs: readonly PlaygroundTab[] = [
   { query: products },
   {
@@ -122,6 +201,12 @@ export const playgroundTabs: readonly PlaygroundTab[] = [
   },
   { query: me },
   { query: stockUpdated },
+  { query: placeOrder, variables: JSON.stringify({ productId: '<product id>' }, null, 2) },
+  { query: orderStatusChanged },
+  {
+    query: payOrder,
+    variables: JSON.stringify({ orderId: '<order id>', token: 'tok_visa' }, null, 2),
+  },
   { query: adjustStock, variables: JSON.stringify({ productId: '<product id>', delta: 5 }, null, 2) },
 ];
 

@@ -67,6 +67,7 @@ const orderEvent = (orderId: string, userId: string) =>
       items: [{ productId: 'p1', quantity: 1, unitPrice: 10 }],
       total: 10,
       createdAt: new Date().toISOString(),
+      version: 1,
     },
     { source: 'test', correlationId: randomUUID() },
   );

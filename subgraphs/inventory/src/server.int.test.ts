@@ -57,7 +57,12 @@ beforeAll(async () => {
   dataSource = await createInventoryDataSource(database.url).initialize();
   dataSource.setOptions({ logger: counter });
   kafka = await createTestKafkaBus('inventory-int', logger);
-  recorder = await kafka.record(['stock.updated', 'inventory.low_stock', 'inventory.reservation_failed']);
+  recorder = await kafka.record([
+    'stock.updated',
+    'inventory.low_stock',
+    'inventory.reserved',
+    'inventory.reservation_failed',
+  ]);
   jwt = { ...generateKeyPair(), accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 };
   subgraph = await startInventorySubgraph({ dataSource, bus: kafka.bus, jwt, logger });
 });
@@ -118,13 +123,34 @@ async function placeOrder(items: { productId: string; quantity: number }[], orde
     items: items.map((item) => ({ ...item, unitPrice: 1 })),
     total: items.reduce((sum, item) => sum + item.quantity, 0),
     createdAt: new Date().toISOString(),
+    version: 1,
   });
   await handled(event);
   return { orderId, event };
 }
 
 async function cancelOrder(orderId: string, items: { productId: string; quantity: number }[]) {
-  await handled(await publish('order.cancelled', orderId, { orderId, userId: 'u1', items }));
+  await handled(await publish('order.cancelled', orderId, { orderId, userId: 'u1', items, version: 3 }));
+}
+
+/** The order's status change as the orders subgraph publishes it. */
+async function changeStatus(
+  orderId: string,
+  previousStatus: Topics['order.status_changed']['status'],
+  status: Topics['order.status_changed']['status'],
+  items: { productId: string; quantity: number }[],
+) {
+  await handled(
+    await publish('order.status_changed', orderId, {
+      orderId,
+      userId: 'u1',
+      previousStatus,
+      status,
+      reason: 'test',
+      items,
+      version: 2,
+    }),
+  );
 }
 
 async function reservationStatus(orderId: string): Promise<string | undefined> {
@@ -235,6 +261,76 @@ describe('inventory subgraph', () => {
     expect(reserved.payload).toMatchObject({ available: 49, reserved: 1, orderId });
   });
 
+  it('announces a reservation of every item with inventory.reserved (key: the order id), once', async () => {
+    const [a, b] = [await createProduct(), await createProduct()];
+    const items = [
+      { productId: a, quantity: 2 },
+      { productId: b, quantity: 1 },
+      { productId: a, quantity: 1 },
+    ];
+    const { orderId, event } = await placeOrder(items);
+    const announced = await recorder.waitFor(
+      'inventory.reserved',
+      (r) => r.event.payload.orderId === orderId,
+    );
+    expect(announced.key).toBe(orderId);
+    expect(announced.event.payload.items).toEqual(
+      [
+        { productId: a, quantity: 3 },
+        { productId: b, quantity: 1 },
+      ].sort((x, y) => (x.productId < y.productId ? -1 : 1)),
+    );
+    expect(announced.event.metadata).toMatchObject({
+      source: 'inventory',
+      causationId: event.metadata.eventId,
+      correlationId: event.metadata.correlationId,
+    });
+    // A redelivery, then a re-published placement (handled after it: same key, same partition),
+    // reserve nothing more and announce nothing more; a failed reservation announces none.
+    await kafka.bus.publish('order.placed', orderId, event);
+    await handled(await publish('order.placed', orderId, event.payload));
+    const failedOrder = await placeOrder([{ productId: a, quantity: 1000 }]);
+    expect(await stock(a)).toMatchObject({ available: 47, reserved: 3 });
+    const announcements: { key: string }[] = await dataSource.query(
+      `SELECT key FROM outbox_event WHERE topic = 'inventory.reserved' AND key IN ($1, $2)`,
+      [orderId, failedOrder.orderId],
+    );
+    expect(announcements).toEqual([{ key: orderId }]);
+  });
+
+  it('an expired order’s stock returns to available in full, once', async () => {
+    const productId = await createProduct();
+    const items = [{ productId, quantity: 3 }];
+    const { orderId } = await placeOrder(items);
+    expect(await stock(productId)).toMatchObject({ available: 47, reserved: 3 });
+    await changeStatus(orderId, 'CONFIRMED', 'EXPIRED', items);
+    expect(await stock(productId)).toMatchObject({ available: 50, reserved: 0 });
+    expect(await reservationStatus(orderId)).toBe('RELEASED');
+    const released = await waitFor(() =>
+      updatesOf(productId).find((event) => event.payload.reason === 'RELEASED'),
+    );
+    expect(released.payload).toMatchObject({ available: 50, reserved: 0, orderId });
+    await changeStatus(orderId, 'CONFIRMED', 'EXPIRED', items);
+    expect(await stock(productId)).toMatchObject({ available: 50, reserved: 0 });
+  });
+
+  it('a late order.placed for an order that expired before inventory saw it reserves nothing', async () => {
+    const productId = await createProduct();
+    const orderId = randomUUID();
+    const items = [{ productId, quantity: 2 }];
+    await changeStatus(orderId, 'PENDING', 'EXPIRED', items);
+    expect(await reservationStatus(orderId)).toBe('CANCELLED_EARLY');
+    await placeOrder(items, orderId);
+    expect(await reservationStatus(orderId)).toBe('CANCELLED_EARLY');
+    expect(await stock(productId)).toMatchObject({ available: 50, reserved: 0 });
+    // Nothing was stored to publish about this order: no stock.updated, no inventory.reserved.
+    const mentions: unknown[] = await dataSource.query(
+      `SELECT topic FROM outbox_event WHERE envelope LIKE '%' || $1 || '%'`,
+      [orderId],
+    );
+    expect(mentions).toEqual([]);
+  });
+
   it('an order exceeding stock fails its reservation and moves no stock', async () => {
     const productId = await createProduct();
     const { orderId } = await placeOrder([{ productId, quantity: 51 }]);
@@ -306,12 +402,9 @@ describe('inventory subgraph', () => {
     const productId = await createProduct();
     const items = [{ productId, quantity: 2 }];
     const { orderId } = await placeOrder(items);
-    const statusChange = (previousStatus: 'PAID' | 'SHIPPED', status: 'PAID' | 'SHIPPED' | 'DELIVERED') =>
-      publish('order.status_changed', orderId, { orderId, userId: 'u1', previousStatus, status, items });
-
-    await handled(await statusChange('PAID', 'PAID'));
+    await changeStatus(orderId, 'CONFIRMED', 'PAID', items);
     expect(await stock(productId)).toMatchObject({ available: 48, reserved: 2 });
-    await handled(await statusChange('PAID', 'SHIPPED'));
+    await changeStatus(orderId, 'PAID', 'SHIPPED', items);
     expect(await stock(productId)).toMatchObject({ available: 48, reserved: 0 });
     expect(await reservationStatus(orderId)).toBe('CONSUMED');
     const consumed = await waitFor(() =>
@@ -319,7 +412,7 @@ describe('inventory subgraph', () => {
     );
     expect(consumed.payload).toMatchObject({ available: 48, reserved: 0, orderId });
 
-    await handled(await statusChange('SHIPPED', 'DELIVERED'));
+    await changeStatus(orderId, 'SHIPPED', 'DELIVERED', items);
     await cancelOrder(orderId, items);
     expect(await stock(productId)).toMatchObject({ available: 48, reserved: 0 });
   });
@@ -368,6 +461,7 @@ describe('inventory subgraph', () => {
           items: [{ productId, quantity: 1, unitPrice: 1 }],
           total: 1,
           createdAt: new Date().toISOString(),
+          version: 1,
         },
         testOrigin(),
       ),
@@ -543,6 +637,8 @@ describe('inventory subgraph', () => {
       expect(key).toBe(event.payload.productId);
     for (const { key, event } of recorder.of('inventory.reservation_failed'))
       expect(key).toBe(event.payload.orderId);
+    expect(recorder.of('inventory.reserved').length).toBeGreaterThan(0);
+    for (const { key, event } of recorder.of('inventory.reserved')) expect(key).toBe(event.payload.orderId);
   });
 
   it('reports health of the database and the outbox relay', async () => {

@@ -1,4 +1,4 @@
-import type { Order, OrderLine } from './domain/order.js';
+import type { Order, OrderLine, OrderStatusChange, Payment } from './domain/order.js';
 
 /** What Order resolvers receive: the domain order (money in cents). */
 export type OrderModel = Order;
@@ -8,3 +8,7 @@ export type OrderItemModel = OrderLine;
 export interface UserModel {
   readonly id: string;
 }
+/** What OrderStatusChange resolvers receive: one step of the history. */
+export type OrderStatusChangeModel = OrderStatusChange;
+/** What Payment resolvers receive: a charge the provider answered (money in cents). */
+export type PaymentModel = Payment;

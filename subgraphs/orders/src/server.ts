@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DocumentOutboxSource, type DocumentDatabase } from '@commerce/common/embedded';
 import { ConsumerHealth, OutboxRelay, subscribeAll, type OutboxSource } from '@commerce/common/events';
-import { MongoOutboxSource, pingDatabase } from '@commerce/common/mongo';
+import { MongoOutboxSource, OutboxLease, pingDatabase } from '@commerce/common/mongo';
 import {
   serveSubgraph,
   type HealthReport,
@@ -15,10 +15,15 @@ import { EmbeddedCatalogStore } from './adapters/embedded/catalog-store.js';
 import { EmbeddedOrderStore } from './adapters/embedded/order-store.js';
 import { MongoCatalogStore } from './adapters/mongo/catalog-store.js';
 import { MongoOrderStore, ordersCollection } from './adapters/mongo/order-store.js';
+import { SandboxPaymentProvider } from './adapters/sandbox/payment-provider.js';
 import { consumers } from './consumers/index.js';
 import { createContext } from './context.js';
+import { InventoryOutcomes } from './domain/inventory-outcomes.js';
+import { OrderExpiry, sweepIntervalMs } from './domain/order-expiry.js';
 import { OrdersService } from './domain/orders-service.js';
-import type { CatalogReader, CatalogWriter, OrderStore } from './domain/ports.js';
+import { Payments } from './domain/payments.js';
+import { orderPolicy } from './domain/policy.js';
+import type { CatalogReader, CatalogWriter, Lease, OrderStore, PaymentProvider } from './domain/ports.js';
 import { resolvers } from './resolvers/index.js';
 import { ordersSubgraph } from './subgraph.js';
 
@@ -36,19 +41,39 @@ export type OrdersStorage =
     };
 
 /** What the orders subgraph is started with; the caller owns (opens and closes) the storage and the bus. */
-export type OrdersDeps = SubgraphDeps & OrdersStorage;
+export type OrdersDeps = SubgraphDeps &
+  OrdersStorage & {
+    /** Default: the sandbox (SandboxPaymentProvider). */
+    readonly paymentProvider?: PaymentProvider;
+  };
 
 /**
- * Starts the orders subgraph: the outbox relay, the event consumers and the HTTP server.
- * `close()` stops them in reverse; pending events stay stored for the next start.
+ * Starts the orders subgraph: the outbox relay, the event consumers, the expiry of unpaid orders
+ * and the HTTP server. `close()` stops them in reverse; pending events stay stored for the next start.
  */
 export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: 'orders' });
   const typeDefs = parse(readFileSync(ordersSubgraph.sdlPath, 'utf8'));
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
-  const { orders, catalog, outbox, ping } = openStores(deps);
+  const { orders, catalog, outbox, expiryLease, ping } = openStores(deps);
   const relay = new OutboxRelay(outbox, deps.bus, { logger });
-  const service = new OrdersService({ orders, catalog, eventsStored: () => relay.notify() });
+  const eventsStored = (): void => relay.notify();
+  const policy = orderPolicy(deps.orderPolicy);
+  const service = new OrdersService({ orders, catalog, eventsStored, policy });
+  const payments = new Payments({
+    orders,
+    provider: deps.paymentProvider ?? new SandboxPaymentProvider(),
+    eventsStored,
+    logger: logger.child({ component: 'payments' }),
+  });
+  const outcomes = new InventoryOutcomes({ orders, eventsStored });
+  const expiry = new OrderExpiry({
+    orders,
+    lease: expiryLease,
+    eventsStored,
+    logger: logger.child({ component: 'expiry' }),
+    intervalMs: sweepIntervalMs(policy.paymentTtlSeconds),
+  });
 
   relay.start();
   const consumerHealth = new ConsumerHealth();
@@ -57,25 +82,29 @@ export async function startOrdersSubgraph(deps: OrdersDeps): Promise<RunningSubg
     unsubscribe = await subscribeAll(
       deps.bus,
       deps.consumerGroup ?? 'orders',
-      consumers({ catalog, service, logger }),
+      consumers({ catalog, outcomes, logger }),
       { fromBeginning: true, monitor: consumerHealth },
     );
   } catch (error) {
     await relay.stop();
     throw error;
   }
+  expiry.start();
   return serveSubgraph({
     name: 'orders',
     schema,
     publicKey: deps.jwt.publicKey,
-    context: (base) => createContext(base, { service, orders }),
+    context: (base) => createContext(base, { service, payments, orders }),
     relay,
     logger,
     port: deps.port,
     host: deps.host,
     health: () => health(ping, relay),
     consumers: consumerHealth,
-    onClose: unsubscribe,
+    onClose: async () => {
+      await expiry.stop();
+      await unsubscribe();
+    },
   });
 }
 
@@ -83,6 +112,7 @@ function openStores(storage: OrdersStorage): {
   orders: OrderStore;
   catalog: CatalogReader & CatalogWriter;
   outbox: OutboxSource;
+  expiryLease: Lease;
   ping: () => Promise<boolean>;
 } {
   if (storage.documents) {
@@ -90,6 +120,8 @@ function openStores(storage: OrdersStorage): {
       orders: new EmbeddedOrderStore(storage.documents),
       catalog: new EmbeddedCatalogStore(storage.documents),
       outbox: new DocumentOutboxSource(storage.documents.collection(ordersCollection)),
+      // One process per data folder: it always holds the lease.
+      expiryLease: { acquire: () => Promise.resolve(true), release: () => Promise.resolve() },
       ping: () => Promise.resolve(true),
     };
   }
@@ -98,9 +130,14 @@ function openStores(storage: OrdersStorage): {
     orders: new MongoOrderStore(db),
     catalog: new MongoCatalogStore(db),
     outbox: new MongoOutboxSource(db, ordersCollection),
+    // Several instances may run on one database: the holder of this lease sweeps (see OutboxLease).
+    expiryLease: new OutboxLease(db, expiryLeaseName),
     ping: () => pingDatabase(db),
   };
 }
+
+/** The name of the expiry sweep's lease, among the outbox leases of the orders database. */
+const expiryLeaseName = 'orders.expiry';
 
 async function health(ping: () => Promise<boolean>, relay: OutboxRelay): Promise<HealthReport> {
   const database = (await ping()) ? 'ok' : 'down';

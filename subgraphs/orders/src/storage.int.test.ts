@@ -30,7 +30,7 @@ describe('ordersSubgraph.open', () => {
     try {
       const indexes = await client.db(database.dbName).collection(ordersCollection).indexes();
       expect(indexes.map((index) => index.name)).toEqual(
-        expect.arrayContaining(['orders_by_user_newest', 'orders_newest']),
+        expect.arrayContaining(['orders_by_user_newest', 'orders_newest', 'orders_by_status_due']),
       );
     } finally {
       await client.close();
@@ -67,6 +67,11 @@ describe('ordersSubgraph.open', () => {
         },
         createdAt: now,
         updatedAt: now,
+        version: 1,
+        history: [{ status: 'PENDING', at: now, reason: 'placed' }],
+        payments: [],
+        paymentDueAt: new Date(now.getTime() + 900_000),
+        paymentClaimedUntil: null,
       },
       [],
     );

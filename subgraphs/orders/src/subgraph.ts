@@ -17,6 +17,8 @@ export const ordersSubgraph = {
   codegenMappers: {
     Order: '../models.js#OrderModel',
     OrderItem: '../models.js#OrderItemModel',
+    OrderStatusChange: '../models.js#OrderStatusChangeModel',
+    Payment: '../models.js#PaymentModel',
     User: '../models.js#UserModel',
   },
   open: async (location) => (await import('./storage.js')).openOrdersStorage(location),

@@ -24,6 +24,11 @@ export function handleOnce<P>(
   return async (event) => {
     const { eventId, correlationId } = event.metadata;
     const outcome = await effect(event, causedBy(event, 'inventory'), { consumer: deps.consumer, eventId });
-    log.debug({ eventId, correlationId, outcome }, 'event handled');
+    if (outcome === 'late')
+      log.info(
+        { eventId, correlationId, outcome },
+        'late event: its order had already ended, nothing changed',
+      );
+    else log.debug({ eventId, correlationId, outcome }, 'event handled');
   };
 }

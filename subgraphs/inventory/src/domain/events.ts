@@ -1,5 +1,5 @@
 import { outgoingEvent, type EventOrigin, type OutgoingEvent } from '@commerce/common/events';
-import type { Shortage } from './reservation.js';
+import type { OrderLine, Shortage } from './reservation.js';
 import { stockIsLow, type StockChange, type StockReason } from './stock.js';
 
 /** stock.updated for a change, followed by inventory.low_stock when it crossed into a level. */
@@ -56,6 +56,20 @@ export function reservationFailedEvent(
     'inventory.reservation_failed',
     orderId,
     { orderId, reason, items: [...shortages] },
+    origin,
+  );
+}
+
+/** inventory.reserved: every line of the order is reserved (key: the order id). */
+export function reservedEvent(
+  orderId: string,
+  lines: readonly OrderLine[],
+  origin: EventOrigin,
+): OutgoingEvent {
+  return outgoingEvent(
+    'inventory.reserved',
+    orderId,
+    { orderId, items: lines.map(({ productId, quantity }) => ({ productId, quantity })) },
     origin,
   );
 }

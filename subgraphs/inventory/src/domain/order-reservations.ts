@@ -1,5 +1,5 @@
 import type { EventOrigin, OutgoingEvent } from '@commerce/common/events';
-import { reservationFailedEvent, stockChangeEvents } from './events.js';
+import { reservationFailedEvent, reservedEvent, stockChangeEvents } from './events.js';
 import type { InventoryTransaction } from './ports.js';
 import {
   cancelAction,
@@ -11,9 +11,12 @@ import {
 } from './reservation.js';
 import { changeStock, type StockChange } from './stock.js';
 
-/** What happened to an order's stock, for logs and tests. */
+/**
+ * What happened to an order's stock, for logs and tests. `late`: a placement handled after the
+ * order ended (cancelled or expired, its reservation released or never made), so nothing was reserved.
+ */
 export type ReservationOutcome =
-  'reserved' | 'rejected' | 'released' | 'consumed' | 'recorded-early-cancel' | 'ignored';
+  'reserved' | 'rejected' | 'released' | 'consumed' | 'recorded-early-cancel' | 'late' | 'ignored';
 
 interface OrderRef {
   readonly orderId: string;
@@ -21,8 +24,9 @@ interface OrderRef {
 }
 
 /**
- * order.placed: reserves every line or none. Locks the order, then its stock rows in product-id
- * order, so concurrent orders queue on the rows they share and never oversell.
+ * order.placed: reserves every line or none, announced by stock.updated per product and
+ * inventory.reserved (the order becomes payable). Locks the order, then its stock rows in
+ * product-id order, so concurrent orders queue on the rows they share and never oversell.
  */
 export async function reserveOrder(
   tx: InventoryTransaction,
@@ -31,8 +35,11 @@ export async function reserveOrder(
   now = new Date(),
 ): Promise<ReservationOutcome> {
   await tx.lockOrder(order.orderId);
-  // CANCELLED_EARLY (the cancel came first) or a re-published order.placed: nothing to reserve.
-  if (await tx.findReservation(order.orderId)) return 'ignored';
+  const existing = await tx.findReservation(order.orderId);
+  // The order ended (cancelled or expired) before this placement was handled: nothing to reserve.
+  if (existing?.status === 'CANCELLED_EARLY' || existing?.status === 'RELEASED') return 'late';
+  // A re-published order.placed: handled already.
+  if (existing) return 'ignored';
   const lines = mergeLines(order.items);
   const stock = await tx.lockItems(lines.map((line) => line.productId));
   const decision = decideReservation(lines, stock);
@@ -51,12 +58,14 @@ export async function reserveOrder(
     { orderId: order.orderId, status: 'RESERVED', items: lines, updatedAt: now },
     origin,
   );
+  await tx.enqueue([reservedEvent(order.orderId, lines, origin)]);
   return 'reserved';
 }
 
 /**
- * order.cancelled: returns a held reservation to available stock. A cancel that arrives before
- * the order is recorded as CANCELLED_EARLY so the placement, when it comes, reserves nothing.
+ * order.cancelled, or the order's expiry: returns a held reservation to available stock. An end
+ * that arrives before the order is recorded as CANCELLED_EARLY so the placement, when it comes,
+ * reserves nothing.
  */
 export async function releaseOrder(
   tx: InventoryTransaction,
@@ -88,13 +97,17 @@ export async function releaseOrder(
   return 'released';
 }
 
-/** order.status_changed: shipping (or delivering) an order whose stock is still held consumes it. */
-export async function consumeOrder(
+/**
+ * order.status_changed: shipping (or delivering) an order whose stock is still held consumes it;
+ * an expired order's stock is released (as a cancelled one's); other statuses change nothing.
+ */
+export async function applyStatusChange(
   tx: InventoryTransaction,
-  change: { readonly orderId: string; readonly status: string },
+  change: { readonly orderId: string; readonly status: string; readonly items: readonly OrderLine[] },
   origin: EventOrigin,
   now = new Date(),
 ): Promise<ReservationOutcome> {
+  if (change.status === 'EXPIRED') return releaseOrder(tx, change, origin, now);
   if (change.status !== 'SHIPPED' && change.status !== 'DELIVERED') return 'ignored';
   await tx.lockOrder(change.orderId);
   const reservation = await tx.findReservation(change.orderId);

@@ -1,5 +1,10 @@
 import type { EventOrigin } from '@commerce/common/events';
-import { consumeOrder, releaseOrder, reserveOrder, type ReservationOutcome } from './order-reservations.js';
+import {
+  applyStatusChange,
+  releaseOrder,
+  reserveOrder,
+  type ReservationOutcome,
+} from './order-reservations.js';
 import type { InventoryStore, InventoryTransaction } from './ports.js';
 import { adjustStock, createProductStock } from './product-stock.js';
 import type { OrderLine } from './reservation.js';
@@ -93,13 +98,16 @@ export class StockService {
     return this.once(handled, (tx) => releaseOrder(tx, order, origin, this.now()));
   }
 
-  /** order.status_changed: shipping (or delivering) an order whose stock is still held consumes it. */
-  consume(
-    change: { readonly orderId: string; readonly status: string },
+  /**
+   * order.status_changed: shipping (or delivering) an order whose stock is still held consumes it;
+   * an expired order's stock is released.
+   */
+  applyStatusChange(
+    change: { readonly orderId: string; readonly status: string; readonly items: readonly OrderLine[] },
     origin: EventOrigin,
     handled: HandledEvent,
   ): Promise<ReservationOutcome | Duplicate> {
-    return this.once(handled, (tx) => consumeOrder(tx, change, origin, this.now()));
+    return this.once(handled, (tx) => applyStatusChange(tx, change, origin, this.now()));
   }
 
   /** Runs `effect` unless the event was processed already: the mark, the effect and its events commit together. */

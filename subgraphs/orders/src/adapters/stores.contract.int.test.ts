@@ -7,9 +7,10 @@ import {
   type OutgoingEvent,
 } from '@commerce/common/events';
 import { MongoOutboxSource } from '@commerce/common/mongo';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Document } from 'mongodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMongoDatabase } from '../../../../test/harness/servers.js';
+import { withFailedPayment, withStatus } from '../domain/lifecycle.js';
 import type { Order } from '../domain/order.js';
 import type { CatalogReader, CatalogWriter, OrderStore } from '../domain/ports.js';
 import { EmbeddedCatalogStore } from './embedded/catalog-store.js';
@@ -23,6 +24,8 @@ interface Subject {
   readonly orders: OrderStore;
   readonly catalog: CatalogReader & CatalogWriter;
   readonly outbox: OutboxSource;
+  /** Stores an order document as it is, bypassing the store (e.g. one written by an older version). */
+  insertDocument(document: Document & { _id: string }): Promise<void>;
 }
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -51,6 +54,9 @@ async function mongoSubject(): Promise<Subject> {
     orders: new MongoOrderStore(db),
     catalog: new MongoCatalogStore(db),
     outbox: new MongoOutboxSource(db, ordersCollection),
+    insertDocument: async (document) => {
+      await db.collection<Document & { _id: string }>(ordersCollection).insertOne(document);
+    },
   };
 }
 
@@ -60,6 +66,10 @@ function embeddedSubject(): Promise<Subject> {
     orders: new EmbeddedOrderStore(database),
     catalog: new EmbeddedCatalogStore(database),
     outbox: new DocumentOutboxSource(database.collection(ordersCollection)),
+    insertDocument: (document) => {
+      database.collection<{ _id: string }>(ordersCollection).insert(document);
+      return Promise.resolve();
+    },
   });
 }
 
@@ -83,6 +93,11 @@ function order(userId: string, minute: number, fields: Partial<Order> = {}): Ord
     },
     createdAt: at(minute),
     updatedAt: at(minute),
+    version: 1,
+    history: [{ status: 'PENDING', at: at(minute), reason: 'placed' }],
+    payments: [],
+    paymentDueAt: at(minute + 15),
+    paymentClaimedUntil: null,
     ...fields,
   };
 }
@@ -96,7 +111,9 @@ const statusEvent = (o: Order): OutgoingEvent =>
       userId: o.userId,
       items: [{ productId: 'p1', quantity: 2 }],
       previousStatus: 'PENDING',
-      status: 'PAID',
+      status: 'CONFIRMED',
+      reason: 'stock reserved',
+      version: 2,
     },
     { source: 'test', correlationId: randomUUID() },
   );
@@ -134,43 +151,109 @@ describe.each([
     );
   });
 
-  it('changes a status only from the status read, with its events, once per causing event', async () => {
+  it('writes a change only while the order is as it was read (version and payment claim), with its events', async () => {
     const placed = order('a', 1);
     await subject.orders.insert(placed, []);
-    const change = {
-      orderId: placed.id,
-      from: 'PENDING',
-      to: 'PAID',
-      at: at(2),
-      events: [statusEvent(placed)],
-    } as const;
-    expect(await subject.orders.changeStatus(change)).toEqual({
-      ...placed,
-      status: 'PAID',
-      updatedAt: at(2),
-    });
-    expect(await subject.orders.changeStatus(change)).toBeUndefined();
-    expect(await subject.orders.changeStatus({ ...change, orderId: 'unknown' })).toBeUndefined();
+    const confirmed = withStatus(placed, 'CONFIRMED', at(2), 'stock reserved');
+    const write = { before: placed, after: confirmed, events: [statusEvent(placed)] };
+    expect(await subject.orders.update(write)).toEqual(confirmed);
+    expect(await subject.orders.findByIds([placed.id])).toEqual([confirmed]);
+    // The same change again, or any other decided on the old read, loses: the version moved on.
+    expect(await subject.orders.update(write)).toBeUndefined();
+    expect(
+      await subject.orders.update({ ...write, after: withStatus(placed, 'CANCELLED', at(2), 'x') }),
+    ).toBeUndefined();
+    expect(await subject.orders.update({ ...write, before: { ...placed, id: 'unknown' } })).toBeUndefined();
 
-    const other = order('a', 3);
-    await subject.orders.insert(other, []);
-    const rejection = {
-      orderId: other.id,
-      from: 'PENDING',
-      to: 'REJECTED',
-      at: at(4),
-      rejectionReason: 'out of stock',
-      events: [statusEvent(other)],
-      causedByEventId: 'failure-1',
+    // A payment claim is part of what a change is conditional on, though it keeps the version.
+    const claimed = { ...confirmed, paymentClaimedUntil: at(3) };
+    expect(await subject.orders.update({ before: confirmed, after: claimed, events: [] })).toEqual(claimed);
+    const cancelled = withStatus(confirmed, 'CANCELLED', at(3), 'cancelled by the customer');
+    expect(await subject.orders.update({ before: confirmed, after: cancelled, events: [] })).toBeUndefined();
+    const payment = {
+      id: 'ch_1',
+      amountCents: 2000,
+      method: 'CARD',
+      status: 'FAILED',
+      failureReason: 'Your card was declined.',
+      createdAt: at(3),
     } as const;
-    expect(await subject.orders.changeStatus(rejection)).toMatchObject({
+    const declined = withFailedPayment(claimed, payment, at(3));
+    expect(await subject.orders.update({ before: claimed, after: declined, events: [] })).toEqual(declined);
+    expect((await subject.orders.findByIds([placed.id]))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      version: 3,
+      paymentClaimedUntil: null,
+      payments: [payment],
+      history: [
+        { status: 'PENDING', at: at(1), reason: 'placed' },
+        { status: 'CONFIRMED', at: at(2), reason: 'stock reserved' },
+      ],
+    });
+    expect(await drain(subject.outbox)).toHaveLength(1);
+  });
+
+  it('applies a change caused by a consumed event once, and records a late event that changed nothing', async () => {
+    const placed = order('a', 1);
+    await subject.orders.insert(placed, []);
+    const rejected = withStatus(placed, 'REJECTED', at(2), 'out of stock');
+    const write = { before: placed, after: rejected, events: [statusEvent(placed)], causedByEventId: 'f-1' };
+    expect(await subject.orders.update(write)).toMatchObject({
       status: 'REJECTED',
       rejectionReason: 'out of stock',
     });
-    expect(
-      await subject.orders.changeStatus({ ...rejection, from: 'REJECTED', to: 'CANCELLED' }),
-    ).toBeUndefined();
-    expect(await drain(subject.outbox)).toHaveLength(2);
+    expect(await subject.orders.update({ ...write, before: rejected })).toBeUndefined();
+    expect(await subject.orders.markProcessed(placed.id, 'late-1')).toBe(true);
+    expect(await subject.orders.markProcessed(placed.id, 'late-1')).toBe(false);
+    expect(await subject.orders.markProcessed('unknown', 'late-2')).toBe(false);
+    expect(await drain(subject.outbox)).toHaveLength(1);
+  });
+
+  it('counts a user’s open orders and finds the overdue ones, most overdue first', async () => {
+    const due = (minute: number) => ({ paymentDueAt: at(minute) });
+    const orders = [
+      order('a', 1, due(10)),
+      order('a', 2, { ...due(5), status: 'CONFIRMED' }),
+      order('a', 3, { ...due(1), status: 'PAID' }),
+      order('a', 4, { ...due(30), status: 'CONFIRMED' }),
+      order('b', 5, due(7)),
+      order('b', 6, { ...due(2), status: 'EXPIRED' }),
+      order('b', 7, { paymentDueAt: null }),
+    ];
+    for (const each of orders) await subject.orders.insert(each, []);
+    expect(await subject.orders.countOpen('a')).toBe(3);
+    expect(await subject.orders.countOpen('b')).toBe(2);
+    expect(await subject.orders.countOpen('c')).toBe(0);
+    const overdue = await subject.orders.findOverdue(at(10), 10);
+    expect(overdue.map((each) => each.id)).toEqual([orders[1]!.id, orders[4]!.id, orders[0]!.id]);
+    expect((await subject.orders.findOverdue(at(10), 2)).map((each) => each.id)).toEqual([
+      orders[1]!.id,
+      orders[4]!.id,
+    ]);
+  });
+
+  it('reads and changes an order stored before versions, history, payments and expiry existed', async () => {
+    const legacy = order('a', 1);
+    const { id, items, shippingAddress, totalCents, userId, createdAt } = legacy;
+    await subject.insertDocument({
+      _id: id,
+      userId,
+      items: [...items],
+      totalCents,
+      status: 'PENDING',
+      rejectionReason: null,
+      shippingAddress: { ...shippingAddress },
+      createdAt,
+      updatedAt: createdAt,
+      pendingEvents: [],
+      processedEventIds: [],
+    });
+    const [read] = await subject.orders.findByIds([id]);
+    expect(read).toEqual({ ...legacy, history: [], paymentDueAt: null });
+    if (!read) throw new Error('not read');
+    const cancelled = withStatus(read, 'CANCELLED', at(2), 'cancelled by the customer');
+    expect(await subject.orders.update({ before: read, after: cancelled, events: [] })).toEqual(cancelled);
+    expect(await subject.orders.findOverdue(at(100), 10)).toEqual([]);
   });
 
   it('keeps the catalog from product and stock events: newest wins, deletion is final, each event once', async () => {

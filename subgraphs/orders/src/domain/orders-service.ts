@@ -1,55 +1,63 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@commerce/common/auth';
-import { AppError, conflict, notFound } from '@commerce/common/errors';
-import { causedBy, type Envelope, type EventOrigin, type Topics } from '@commerce/common/events';
+import { conflict, notFound } from '@commerce/common/errors';
+import type { EventOrigin } from '@commerce/common/events';
+import { KeyedMutex } from '@commerce/common/keyed-mutex';
+import { changeOrder } from './change-order.js';
 import { orderPlacedEvent, statusChangeEvents } from './events.js';
-import { totalCents } from './money.js';
+import { newOrder, paymentInProgress, withStatus } from './lifecycle.js';
 import type { Order, OrderStatus } from './order.js';
 import { mergeLines, normalizeAddress, priceLines, type PlaceOrderRequest } from './place-order.js';
+import { assertMayOpenAnother, assertQuantityLimit, defaultOrderPolicy, type OrderPolicy } from './policy.js';
 import type { CatalogReader, OrderStore } from './ports.js';
-import { assertStatusChange } from './transitions.js';
+import { assertStatusChange, requestedChangeReason } from './transitions.js';
 
 export interface OrdersServiceDeps {
   readonly orders: OrderStore;
   readonly catalog: CatalogReader;
   /** Called after a write that stored events, so they go out without waiting (the relay's notify). */
   readonly eventsStored: () => void;
+  readonly policy?: OrderPolicy;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
 
-/** How often a status change is re-evaluated when another change to the same order won the race. */
-const maxStatusAttempts = 3;
-
-/** The orders use cases; authentication is checked by the caller, rules and ownership here. */
+/** The orders use cases of the API; authentication is checked by the caller, rules and ownership here. */
 export class OrdersService {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly policy: OrderPolicy;
+  /** One placement at a time per customer, so that concurrent ones cannot all slip under the cap. */
+  private readonly placements = new KeyedMutex();
 
   constructor(private readonly deps: OrdersServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.policy = deps.policy ?? defaultOrderPolicy;
   }
 
-  /** Stores a PENDING order priced from the catalog, with its order.placed event. */
+  /**
+   * Stores a PENDING order priced from the catalog, with its order.placed event, due to be paid
+   * within the policy's payment TTL. QUANTITY_LIMIT and TOO_MANY_OPEN_ORDERS keep one customer from
+   * holding the stock in unpaid orders.
+   */
   async placeOrder(viewer: Viewer, request: PlaceOrderRequest, origin: EventOrigin): Promise<Order> {
     const lines = mergeLines(request.items);
+    assertQuantityLimit(lines, this.policy);
     const shippingAddress = normalizeAddress(request.shippingAddress);
     const products = await this.deps.catalog.findByIds(lines.map((line) => line.productId));
     const items = priceLines(lines, new Map(products.map((product) => [product.productId, product])));
-    const now = this.now();
-    const order: Order = {
-      id: this.newId(),
-      userId: viewer.userId,
-      items,
-      totalCents: totalCents(items),
-      status: 'PENDING',
-      rejectionReason: null,
-      shippingAddress,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.deps.orders.insert(order, [orderPlacedEvent(order, origin, now)]);
+    const order = await this.placements.run(viewer.userId, async () => {
+      assertMayOpenAnother(await this.deps.orders.countOpen(viewer.userId), this.policy);
+      const now = this.now();
+      const placed = newOrder(
+        { id: this.newId(), userId: viewer.userId, items, shippingAddress },
+        now,
+        this.policy.paymentTtlSeconds,
+      );
+      await this.deps.orders.insert(placed, [orderPlacedEvent(placed, origin, now)]);
+      return placed;
+    });
     this.deps.eventsStored();
     return order;
   }
@@ -63,64 +71,26 @@ export class OrdersService {
 
   /**
    * A status change requested through the API (moving to CANCELLED is a cancellation). The write is
-   * conditional on the status read; when another change won meanwhile, the request is re-checked
-   * against the new status.
+   * conditional on the order read; when another change won meanwhile, the request is checked again
+   * against the order as it now is. CONFLICT while a payment of the order is under way.
    */
   async changeStatus(viewer: Viewer, orderId: string, to: OrderStatus, origin: EventOrigin): Promise<Order> {
-    for (let attempt = 0; attempt < maxStatusAttempts; attempt += 1) {
-      const [order] = await this.deps.orders.findByIds([orderId]);
-      if (!order) throw notFound('Order', orderId);
-      assertStatusChange(viewer, order, to);
+    const { order } = await changeOrder(this.deps.orders, orderId, (before) => {
+      if (!before) throw notFound('Order', orderId);
+      assertStatusChange(viewer, before, to);
       const now = this.now();
-      const changed = await this.deps.orders.changeStatus({
-        orderId,
-        from: order.status,
-        to,
-        at: now,
-        rejectionReason: null,
-        events: statusChangeEvents(order, to, origin, now),
-      });
-      if (changed) {
-        this.deps.eventsStored();
-        return changed;
-      }
-    }
-    throw conflict(`Order ${orderId} is being changed concurrently; try again`);
+      if (paymentInProgress(before, now))
+        throw conflict(`A payment of order ${orderId} is under way; try again in a moment`);
+      const after = withStatus(before, to, now, requestedChangeReason(viewer, to));
+      return { after, events: statusChangeEvents(before, after, origin, now) };
+    });
+    if (!order) throw notFound('Order', orderId);
+    this.deps.eventsStored();
+    return order;
   }
 
-  /** Cancels a PENDING or PAID order (owner or admin); publishes order.cancelled and order.status_changed. */
+  /** Cancels a PENDING or CONFIRMED order (owner or admin); publishes order.cancelled and order.status_changed. */
   cancel(viewer: Viewer, orderId: string, origin: EventOrigin): Promise<Order> {
     return this.changeStatus(viewer, orderId, 'CANCELLED', origin);
-  }
-
-  /**
-   * Inventory could not reserve the stock: an order not yet past payment (PENDING, or PAID by its
-   * owner before the failure arrived) becomes REJECTED with the reason, since nothing was reserved
-   * for it to ship. Anything else (already rejected, cancelled meanwhile, a redelivery) changes nothing.
-   */
-  async rejectAfterFailedReservation(
-    event: Envelope<Topics['inventory.reservation_failed']>,
-  ): Promise<Order | undefined> {
-    const { orderId, reason } = event.payload;
-    for (let attempt = 0; attempt < maxStatusAttempts; attempt += 1) {
-      const [order] = await this.deps.orders.findByIds([orderId]);
-      if (order?.status !== 'PENDING' && order?.status !== 'PAID') return undefined;
-      const now = this.now();
-      const changed = await this.deps.orders.changeStatus({
-        orderId,
-        from: order.status,
-        to: 'REJECTED',
-        at: now,
-        rejectionReason: reason,
-        events: statusChangeEvents(order, 'REJECTED', causedBy(event, 'orders'), now),
-        causedByEventId: event.metadata.eventId,
-      });
-      if (changed) {
-        this.deps.eventsStored();
-        return changed;
-      }
-      // Lost to a concurrent change, or a redelivery already applied: read again and decide.
-    }
-    throw new AppError('CONFLICT', `Order ${orderId} is being changed concurrently; will retry`, true);
   }
 }

@@ -1,14 +1,13 @@
 import type { OutgoingEvent } from '@commerce/common/events';
-import type { CatalogProduct, Order, OrderStatus } from './order.js';
+import type { CatalogProduct, Order, PaymentMethod } from './order.js';
 
-/** A status change applied only while the order is still in `from` (so concurrent changes cannot both win). */
-export interface StatusChange {
-  readonly orderId: string;
-  readonly from: OrderStatus;
-  readonly to: OrderStatus;
-  readonly at: Date;
-  /** Set with REJECTED; cleared otherwise. */
-  readonly rejectionReason?: string | null;
+/**
+ * A change of one order: `after` is written only while the stored order is still `before` (same
+ * version and payment claim), so that of two concurrent changes exactly one wins.
+ */
+export interface OrderWrite {
+  readonly before: Order;
+  readonly after: Order;
   /** Stored in the same write as the change. */
   readonly events: readonly OutgoingEvent[];
   /** The consumed event causing the change: recorded as processed in the same write, and skipped when it already was. */
@@ -23,8 +22,14 @@ export interface OrderStore {
   findByUserIds(userIds: readonly string[]): Promise<Order[]>;
   /** Every order, newest first. */
   findAll(): Promise<Order[]>;
-  /** The order after the change, or undefined when it is gone, no longer in `from`, or the cause was already processed. */
-  changeStatus(change: StatusChange): Promise<Order | undefined>;
+  /** How many open (PENDING or CONFIRMED) orders the user has. */
+  countOpen(userId: string): Promise<number>;
+  /** Open orders whose payment is due at or before `now`, the most overdue first; at most `limit`. */
+  findOverdue(now: Date, limit: number): Promise<Order[]>;
+  /** The order after the write, or undefined when it is gone, changed meanwhile, or the cause was already processed. */
+  update(write: OrderWrite): Promise<Order | undefined>;
+  /** Records a consumed event that changed nothing (a late one): false when it was recorded already. */
+  markProcessed(orderId: string, eventId: string): Promise<boolean>;
 }
 
 /** The products the orders subgraph knows, read when pricing an order. */
@@ -51,4 +56,43 @@ export interface CatalogWriter {
     event: CatalogEventRef,
     stock: { productId: string; available: number; reserved: number; updatedAt: Date },
   ): Promise<boolean>;
+}
+
+/** A charge to make at the payment provider. */
+export interface ChargeRequest {
+  /**
+   * Requests with the same key are one charge: the provider answers a repeated key with the first
+   * request's outcome instead of charging again.
+   */
+  readonly idempotencyKey: string;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly method: PaymentMethod;
+  /** The payment method's token, from the client (e.g. tok_visa in the sandbox). */
+  readonly token: string;
+  /** The order id, for the provider's records. */
+  readonly reference: string;
+}
+
+/** What the provider answered: the charge went through, or it was refused (the card declined). */
+export type ChargeOutcome =
+  | { readonly status: 'SUCCEEDED'; readonly chargeId: string }
+  | { readonly status: 'FAILED'; readonly chargeId: string; readonly reason: string };
+
+/**
+ * The payment provider (a port: the sandbox adapter is the default). `charge` resolves with the
+ * provider's answer, or rejects with PAYMENT_PROVIDER_UNAVAILABLE (retriable) when the provider
+ * cannot be reached or fails: the charge may then not have happened, and the same key may be retried.
+ */
+export interface PaymentProvider {
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+}
+
+/**
+ * A lease held by one instance at a time (the expiry sweep). `acquire` takes or renews it and says
+ * whether this instance holds it; `release` gives it up.
+ */
+export interface Lease {
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { OrderModel, OrderItemModel, UserModel } from '../models.js';
+import type { OrderModel, OrderItemModel, OrderStatusChangeModel, PaymentModel, UserModel } from '../models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -18,15 +18,37 @@ export type Scalars = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels a PENDING or PAID order; its reserved stock is released. */
+  /** Cancels a PENDING or CONFIRMED order (its owner or an admin); its reserved stock is released. */
   cancelOrder: Order;
+  /**
+   * The owner pays a CONFIRMED order's total (computed by the server): PAID. PAYMENT_DECLINED leaves it
+   * CONFIRMED with the failed payment listed; PAYMENT_PROVIDER_UNAVAILABLE when the provider cannot be
+   * reached; ORDER_NOT_PAYABLE (with its status) when the order is not CONFIRMED. Concurrent calls
+   * charge once; paying an order already paid by card (a retry) charges nothing and answers it.
+   */
+  payOrder: Order;
+  /**
+   * CUSTOMER only. Stored as PENDING; inventory reserves the items and the order becomes CONFIRMED (or
+   * REJECTED). Refused with TOO_MANY_OPEN_ORDERS when the customer has too many unpaid orders open,
+   * QUANTITY_LIMIT when a line asks for too many units.
+   */
   placeOrder: Order;
+  /**
+   * ADMIN: any valid step (PAID from CONFIRMED is recorded as a manual payment; SHIPPED only from PAID).
+   * The owner: CANCELLED only (paying is payOrder). CONFIRMED, REJECTED and EXPIRED are set by the system.
+   */
   updateOrderStatus: Order;
 };
 
 
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationPayOrderArgs = {
+  orderId: Scalars['ID']['input'];
+  payment: PaymentInput;
 };
 
 
@@ -43,8 +65,14 @@ export type MutationUpdateOrderStatusArgs = {
 export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
+  /** Every status the order went through, oldest first (placement included). */
+  history: Array<OrderStatusChange>;
   id: Scalars['ID']['output'];
   items: Array<OrderItem>;
+  /** Until when the order may be paid while PENDING or CONFIRMED (it then expires); null otherwise. */
+  paymentDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Every charge attempt the provider answered, oldest first. */
+  payments: Array<Payment>;
   /** Why the order was rejected, when it was. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
   shippingAddress: ShippingAddress;
@@ -53,6 +81,8 @@ export type Order = {
   total: Scalars['Float']['output'];
   updatedAt: Scalars['DateTime']['output'];
   user: User;
+  /** Incremented by every change of the order; its events carry it too. */
+  version: Scalars['Int']['output'];
 };
 
 export type OrderItem = {
@@ -70,13 +100,65 @@ export type OrderItemInput = {
   quantity: Scalars['Int']['input'];
 };
 
+/**
+ * PENDING (placed) -> CONFIRMED (inventory reserved every item) -> PAID (payOrder) -> SHIPPED -> DELIVERED;
+ * PENDING -> REJECTED (the reservation failed); PENDING or CONFIRMED -> CANCELLED (owner or admin) or
+ * EXPIRED (not paid in time: the stock is released).
+ */
 export type OrderStatus =
+  /** By the owner or an admin, while PENDING or CONFIRMED: the reserved stock is released. */
   | 'CANCELLED'
+  /** Every item is reserved: the owner may pay (payOrder). */
+  | 'CONFIRMED'
   | 'DELIVERED'
+  /** Not paid within the payment time (ORDER_PAYMENT_TTL_SECONDS): the reserved stock is released. */
+  | 'EXPIRED'
   | 'PAID'
+  /** Placed; inventory has not reserved the stock yet. */
   | 'PENDING'
+  /** Inventory could not reserve every item (see rejectionReason). */
   | 'REJECTED'
+  /** Set by an admin, only from PAID: the reserved stock is consumed. */
   | 'SHIPPED';
+
+/** One step of an order's lifecycle. */
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  at: Scalars['DateTime']['output'];
+  /** What caused it, e.g. "stock reserved", "paid by card", "not paid within 900 s". */
+  reason: Scalars['String']['output'];
+  status: OrderStatus;
+};
+
+/** A charge of the order's total at the payment provider. */
+export type Payment = {
+  __typename?: 'Payment';
+  /** The order's total at the time of the charge. */
+  amount: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Why the provider refused the charge (FAILED only). */
+  failureReason?: Maybe<Scalars['String']['output']>;
+  /** The provider's charge id. */
+  id: Scalars['ID']['output'];
+  method: PaymentMethod;
+  status: PaymentStatus;
+};
+
+/**
+ * Sandbox provider tokens: tok_visa succeeds, tok_chargeDeclined is declined, tok_processingError is a
+ * provider outage.
+ */
+export type PaymentInput = {
+  method: PaymentMethod;
+  token: Scalars['String']['input'];
+};
+
+export type PaymentMethod =
+  | 'CARD';
+
+export type PaymentStatus =
+  | 'FAILED'
+  | 'SUCCEEDED';
 
 export type PlaceOrderInput = {
   items: Array<OrderItemInput>;
@@ -232,10 +314,15 @@ export type ResolversTypes = ResolversObject<{
   Order: ResolverTypeWrapper<OrderModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  OrderItem: ResolverTypeWrapper<OrderItemModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  OrderItem: ResolverTypeWrapper<OrderItemModel>;
   OrderItemInput: OrderItemInput;
   OrderStatus: OrderStatus;
+  OrderStatusChange: ResolverTypeWrapper<OrderStatusChangeModel>;
+  Payment: ResolverTypeWrapper<PaymentModel>;
+  PaymentInput: PaymentInput;
+  PaymentMethod: PaymentMethod;
+  PaymentStatus: PaymentStatus;
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -253,9 +340,12 @@ export type ResolversParentTypes = ResolversObject<{
   Order: OrderModel;
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  OrderItem: OrderItemModel;
   Int: Scalars['Int']['output'];
+  OrderItem: OrderItemModel;
   OrderItemInput: OrderItemInput;
+  OrderStatusChange: OrderStatusChangeModel;
+  Payment: PaymentModel;
+  PaymentInput: PaymentInput;
   PlaceOrderInput: PlaceOrderInput;
   Product: Product;
   Query: Record<PropertyKey, never>;
@@ -271,6 +361,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
+  payOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPayOrderArgs, 'orderId' | 'payment'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
   updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
 }>;
@@ -278,14 +369,18 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['OrderStatusChange']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shippingAddress?: Resolver<ResolversTypes['ShippingAddress'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type OrderItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = ResolversObject<{
@@ -293,6 +388,21 @@ export type OrderItemResolvers<ContextType = Context, ParentType extends Resolve
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type OrderStatusChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+}>;
+
+export type PaymentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
@@ -324,6 +434,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
+  OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ShippingAddress?: ShippingAddressResolvers<ContextType>;

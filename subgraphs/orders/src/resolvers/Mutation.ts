@@ -8,4 +8,6 @@ export const Mutation: MutationResolvers = {
     context.service.changeStatus(requireViewer(context), id, status, context.origin),
   cancelOrder: (_parent, { id }, context) =>
     context.service.cancel(requireViewer(context), id, context.origin),
+  payOrder: (_parent, { orderId, payment }, context) =>
+    context.payments.pay(requireViewer(context), orderId, payment, context.origin),
 };

@@ -2,9 +2,9 @@ import type { DocumentCollection, DocumentDatabase } from '@commerce/common/embe
 import { conflict } from '@commerce/common/errors';
 import { pendingEvent, type PendingEvent } from '@commerce/common/mongo';
 import type { OutgoingEvent } from '@commerce/common/events';
-import type { Order } from '../../domain/order.js';
-import type { OrderStore, StatusChange } from '../../domain/ports.js';
-import { toOrder, type OrderDocument } from '../mongo/documents.js';
+import { isOpen, type Order } from '../../domain/order.js';
+import type { OrderStore, OrderWrite } from '../../domain/ports.js';
+import { changedFields, toOrder, toOrderDocument, type OrderDocument } from '../mongo/documents.js';
 import { ordersCollection } from '../mongo/order-store.js';
 import { applyOnce } from './apply-once.js';
 
@@ -17,6 +17,15 @@ function newestFirst(a: OrderDocument, b: OrderDocument): number {
   return byTime !== 0 ? byTime : a._id === b._id ? 0 : a._id < b._id ? 1 : -1;
 }
 
+/** The stored order is still `before` (as MongoOrderStore checks: version and payment claim). */
+function unchangedSince(current: OrderDocument, before: Order): boolean {
+  const stored = toOrder(current);
+  return (
+    stored.version === before.version &&
+    stored.paymentClaimedUntil?.getTime() === before.paymentClaimedUntil?.getTime()
+  );
+}
+
 /** Orders in the embedded document database: the same documents as in MongoDB, one write per change. */
 export class EmbeddedOrderStore implements OrderStore {
   private readonly collection: DocumentCollection<OrderDocument>;
@@ -26,16 +35,8 @@ export class EmbeddedOrderStore implements OrderStore {
   }
 
   insert(order: Order, events: readonly OutgoingEvent[]): Promise<void> {
-    const { id, items, shippingAddress, ...rest } = order;
-    const inserted = this.collection.insert({
-      ...rest,
-      _id: id,
-      items: [...items],
-      shippingAddress: { ...shippingAddress },
-      pendingEvents: toPending(events),
-      processedEventIds: [],
-    });
-    return inserted ? Promise.resolve() : Promise.reject(conflict(`Order ${id} already exists`));
+    const inserted = this.collection.insert(toOrderDocument(order, toPending(events)));
+    return inserted ? Promise.resolve() : Promise.reject(conflict(`Order ${order.id} already exists`));
   }
 
   findByIds(ids: readonly string[]): Promise<Order[]> {
@@ -57,21 +58,40 @@ export class EmbeddedOrderStore implements OrderStore {
     return Promise.resolve(this.collection.find().sort(newestFirst).map(toOrder));
   }
 
-  changeStatus(change: StatusChange): Promise<Order | undefined> {
+  countOpen(userId: string): Promise<number> {
+    return Promise.resolve(
+      this.collection.find((document) => document.userId === userId && isOpen(document.status)).length,
+    );
+  }
+
+  findOverdue(now: Date, limit: number): Promise<Order[]> {
+    const due = (document: OrderDocument): number => document.paymentDueAt?.getTime() ?? Infinity;
+    return Promise.resolve(
+      this.collection
+        .find((document) => isOpen(document.status) && due(document) <= now.getTime())
+        .sort((a, b) => due(a) - due(b))
+        .slice(0, limit)
+        .map(toOrder),
+    );
+  }
+
+  update(write: OrderWrite): Promise<Order | undefined> {
     const apply = (current: OrderDocument | undefined): OrderDocument | undefined =>
-      current?.status === change.from
+      current && unchangedSince(current, write.before)
         ? {
             ...current,
-            status: change.to,
-            rejectionReason: change.rejectionReason ?? null,
-            updatedAt: change.at,
-            pendingEvents: [...current.pendingEvents, ...toPending(change.events)],
+            ...changedFields(write.after),
+            pendingEvents: [...current.pendingEvents, ...toPending(write.events)],
           }
         : undefined;
     const after =
-      change.causedByEventId === undefined
-        ? this.collection.update(change.orderId, apply)
-        : applyOnce(this.collection, change.orderId, change.causedByEventId, apply);
+      write.causedByEventId === undefined
+        ? this.collection.update(write.before.id, apply)
+        : applyOnce(this.collection, write.before.id, write.causedByEventId, apply);
     return Promise.resolve(after && toOrder(after));
+  }
+
+  markProcessed(orderId: string, eventId: string): Promise<boolean> {
+    return Promise.resolve(applyOnce(this.collection, orderId, eventId, (current) => current) !== undefined);
   }
 }

@@ -5,6 +5,8 @@ import {
   type Order,
   type OrderLine,
   type OrderStatus,
+  type OrderStatusChange,
+  type Payment,
   type ShippingAddress,
 } from '../../domain/order.js';
 
@@ -19,8 +21,54 @@ export interface OrderDocument {
   shippingAddress: ShippingAddress;
   createdAt: Date;
   updatedAt: Date;
+  version: number;
+  history: OrderStatusChange[];
+  payments: Payment[];
+  paymentDueAt: Date | null;
+  paymentClaimedUntil: Date | null;
   pendingEvents: PendingEvent[];
   processedEventIds: string[];
+}
+
+/** The fields of an order that a change may write (what was ordered, by whom and where to, stays). */
+export function changedFields(
+  order: Order,
+): Pick<
+  OrderDocument,
+  | 'status'
+  | 'rejectionReason'
+  | 'updatedAt'
+  | 'version'
+  | 'history'
+  | 'payments'
+  | 'paymentDueAt'
+  | 'paymentClaimedUntil'
+> {
+  return {
+    status: order.status,
+    rejectionReason: order.rejectionReason,
+    updatedAt: order.updatedAt,
+    version: order.version,
+    history: order.history.map((change) => ({ ...change })),
+    payments: order.payments.map((payment) => ({ ...payment })),
+    paymentDueAt: order.paymentDueAt,
+    paymentClaimedUntil: order.paymentClaimedUntil,
+  };
+}
+
+/** A new order's document, with the events of its placement. */
+export function toOrderDocument(order: Order, pendingEvents: PendingEvent[]): OrderDocument {
+  return {
+    ...changedFields(order),
+    _id: order.id,
+    userId: order.userId,
+    items: order.items.map((line) => ({ ...line })),
+    totalCents: order.totalCents,
+    shippingAddress: { ...order.shippingAddress },
+    createdAt: order.createdAt,
+    pendingEvents,
+    processedEventIds: [],
+  };
 }
 
 /**
@@ -70,21 +118,27 @@ function reader(collection: string, doc: Fields) {
     nullableInt: (value: unknown, field: string): number | null =>
       value === null || value === undefined ? null : isInt(value) ? value : fail(field),
     date: (value: unknown, field: string): Date => (value instanceof Date ? value : fail(field)),
+    nullableDate: (value: unknown, field: string): Date | null =>
+      value === null || value === undefined ? null : value instanceof Date ? value : fail(field),
+    list: (value: unknown, field: string): unknown[] => (Array.isArray(value) ? value : fail(field)),
     record: (value: unknown, field: string): Fields => (isFields(value) ? value : fail(field)),
   };
 }
 
-/** Narrows a stored order document (pending events and processed ids are not read). */
+/**
+ * Narrows a stored order document (pending events and processed ids are not read). Documents
+ * written before versions, history, payments and expiry existed read as version 1 with an empty
+ * history and no payments, and never expire.
+ */
 export function toOrder(value: unknown): Order {
   if (!isFields(value)) throw new CorruptDocumentError('orders', undefined, 'not a document');
   const read = reader('orders', value);
-  const items = Array.isArray(value['items']) ? value['items'] : read.fail('items');
   const address = read.record(value['shippingAddress'], 'shippingAddress');
-  const status = value['status'];
+  const status = (raw: unknown, field: string): OrderStatus => (isOrderStatus(raw) ? raw : read.fail(field));
   return {
     id: read.string(value['_id'], '_id'),
     userId: read.string(value['userId'], 'userId'),
-    items: items.map((item: unknown, index) => {
+    items: read.list(value['items'], 'items').map((item: unknown, index) => {
       const line = read.record(item, `items.${index}`);
       return {
         productId: read.string(line['productId'], `items.${index}.productId`),
@@ -94,7 +148,7 @@ export function toOrder(value: unknown): Order {
       };
     }),
     totalCents: read.int(value['totalCents'], 'totalCents'),
-    status: isOrderStatus(status) ? status : read.fail('status'),
+    status: status(value['status'], 'status'),
     rejectionReason: read.nullableString(value['rejectionReason'], 'rejectionReason'),
     shippingAddress: {
       line1: read.string(address['line1'], 'shippingAddress.line1'),
@@ -106,6 +160,32 @@ export function toOrder(value: unknown): Order {
     },
     createdAt: read.date(value['createdAt'], 'createdAt'),
     updatedAt: read.date(value['updatedAt'], 'updatedAt'),
+    version: read.nullableInt(value['version'], 'version') ?? 1,
+    history: read.list(value['history'] ?? [], 'history').map((entry: unknown, index) => {
+      const change = read.record(entry, `history.${index}`);
+      return {
+        status: status(change['status'], `history.${index}.status`),
+        at: read.date(change['at'], `history.${index}.at`),
+        reason: read.string(change['reason'], `history.${index}.reason`),
+      };
+    }),
+    payments: read.list(value['payments'] ?? [], 'payments').map((entry: unknown, index) => {
+      const payment = read.record(entry, `payments.${index}`);
+      const paymentStatus = payment['status'];
+      return {
+        id: read.string(payment['id'], `payments.${index}.id`),
+        amountCents: read.int(payment['amountCents'], `payments.${index}.amountCents`),
+        method: payment['method'] === 'CARD' ? 'CARD' : read.fail(`payments.${index}.method`),
+        status:
+          paymentStatus === 'SUCCEEDED' || paymentStatus === 'FAILED'
+            ? paymentStatus
+            : read.fail(`payments.${index}.status`),
+        failureReason: read.nullableString(payment['failureReason'], `payments.${index}.failureReason`),
+        createdAt: read.date(payment['createdAt'], `payments.${index}.createdAt`),
+      };
+    }),
+    paymentDueAt: read.nullableDate(value['paymentDueAt'], 'paymentDueAt'),
+    paymentClaimedUntil: read.nullableDate(value['paymentClaimedUntil'], 'paymentClaimedUntil'),
   };
 }
 
