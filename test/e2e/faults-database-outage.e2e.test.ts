@@ -232,8 +232,13 @@ describe('a database outage under the consumers', () => {
       { timeoutMs: 15_000, message: 'orders to report its consumers degraded' },
     );
     expect(degraded.status).toBe('down');
+    // Whichever product event is in hand at that moment (created or updated) is retried as transient.
     expect(degraded.retrying).toContainEqual(
-      expect.objectContaining({ group: 'orders', topic: 'product.created', kind: 'transient' }),
+      expect.objectContaining({
+        group: 'orders',
+        topic: expect.stringMatching(/^product\./),
+        kind: 'transient',
+      }),
     );
 
     const restarted = await restartAfterOutage(ferret, stoppedAt);

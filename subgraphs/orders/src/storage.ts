@@ -22,7 +22,9 @@ export async function openOrdersStorage(location: StorageLocation): Promise<Open
     };
   }
   const dbName = mongoDatabaseName(location.url);
-  const client = await new MongoClient(location.url).connect();
+  // A database that cannot be reached fails an operation within 5 s (the driver waits 30 s by default):
+  // consumers back off and retry, and /health reports it, instead of holding each attempt for 30 s.
+  const client = await new MongoClient(location.url, { serverSelectionTimeoutMS: 5_000 }).connect();
   try {
     const db = client.db(dbName);
     await ensureOrdersIndexes(db);

@@ -22,7 +22,9 @@ export async function openProductsStorage(location: StorageLocation): Promise<Op
     };
   }
   const databaseName = mongoDatabaseName(location.url);
-  const client = await new MongoClient(location.url).connect();
+  // A database that cannot be reached fails an operation within 5 s (the driver waits 30 s by default):
+  // consumers back off and retry, and /health reports it, instead of holding each attempt for 30 s.
+  const client = await new MongoClient(location.url, { serverSelectionTimeoutMS: 5_000 }).connect();
   try {
     const db = client.db(databaseName);
     await ensureProductsIndexes(db);
