@@ -7,6 +7,7 @@ import type { Logger } from '@commerce/common/logger';
 import {
   closeServer,
   createGraphqlHttpServer,
+  HttpRequestMetrics,
   listen,
   metricsRoute,
   type GraphqlHttpOptions,
@@ -145,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
     ),
     health: () => Promise.resolve({ status: 'ok', checks: { gateway: 'ok' } }),
+    metrics: new HttpRequestMetrics(registry),
   };
   const server = createGraphqlHttpServer({
     ...graphqlHttp,
