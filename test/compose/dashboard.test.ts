@@ -50,9 +50,11 @@ interface Exported {
 /** Name -> type and labels of every series a registry exports (histograms as _bucket, _sum, _count). */
 async function exportedBy(registry: Registry): Promise<Map<string, Exported>> {
   const names = new Map<string, Exported>();
-  for (const metric of registry.getMetricsAsArray()) {
-    const labels = (metric as unknown as { labelNames?: readonly string[] }).labelNames ?? [];
-    const { name, type } = (await metric.get()) as { name: string; type: string };
+  for (const json of await registry.getMetricsAsJSON()) {
+    // prom-client's typings say an enum; the objects carry the exposition format's type name.
+    const { name, type } = json as unknown as { name: string; type: string };
+    const metric = registry.getSingleMetric(name) as unknown as { labelNames?: readonly string[] };
+    const labels = metric.labelNames ?? [];
     if (type === 'histogram')
       for (const suffix of ['_bucket', '_sum', '_count'])
         names.set(name + suffix, { type, labels: suffix === '_bucket' ? [...labels, 'le'] : labels });
