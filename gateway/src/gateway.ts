@@ -7,6 +7,7 @@ import type { Logger } from '@commerce/common/logger';
 import {
   closeServer,
   createGraphqlHttpServer,
+  HttpRequestMetrics,
   listen,
   metricsRoute,
   type GraphqlHttpOptions,
@@ -34,6 +35,9 @@ export { loadGatewayConfig, type GatewayConfig } from './config.js';
 export { readGatewayExposure, type GatewayExposure, type MetricsAccess } from './exposure.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';
+// The gateway's Prometheus metrics, for the dashboard's test (test/compose).
+export { SubscriptionMetrics } from './subscriptions/metrics.js';
+export { RateLimitMetrics } from './rate-limits/metrics.js';
 export { loadRateLimitConfig } from './rate-limits/config.js';
 export type { RateLimitOptions } from './rate-limits/rate-limits.js';
 export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
@@ -145,6 +149,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       Promise.resolve(contextFromRequest(request, correlationId, options.jwtPublicKey, logger)),
     ),
     health: () => Promise.resolve({ status: 'ok', checks: { gateway: 'ok' } }),
+    metrics: new HttpRequestMetrics(registry),
   };
   const server = createGraphqlHttpServer({
     ...graphqlHttp,

@@ -39,7 +39,7 @@ fi
 log "using $("${compose[@]}" version 2>/dev/null | head -n 1)"
 
 # Only the defaults written in the file: no .env, no variables from the caller's shell.
-unset POSTGRES_PASSWORD ADMIN_EMAIL ADMIN_PASSWORD GRAPHQL_INTROSPECTION METRICS_TOKEN
+unset POSTGRES_PASSWORD ADMIN_EMAIL ADMIN_PASSWORD GRAPHQL_INTROSPECTION METRICS_TOKEN GRAFANA_ADMIN_PASSWORD
 warnings=$(mktemp)
 empty_env=$(mktemp)
 trap 'rm -f "$warnings" "$empty_env"' EXIT

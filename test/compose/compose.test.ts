@@ -158,11 +158,14 @@ function healthcheckScript(svc: Service): string {
 }
 
 /** The one-off jobs that generate secrets into volumes, before the app services start. */
-const generators = { 'jwt-keys': 'KEYS_OWNER_UID', 'admin-password': 'SECRET_OWNER_UID' } as const;
+const generators = {
+  'jwt-keys': 'KEYS_OWNER_UID',
+  'admin-password': 'SECRET_OWNER_UID',
+  'metrics-token': 'SECRET_OWNER_UID',
+} as const;
 
 /** Runs a generator job's own command on the folders standing in for its volumes; returns its output. */
-function runGenerator(name: keyof typeof generators): string {
-  const job = service(name);
+function runGenerator(name: keyof typeof generators, job: Service = service(name)): string {
   for (const mount of job.volumes) mkdirSync(join(work, 'volumes', mount.source), { recursive: true });
   const [program, ...args] = job.command ?? [];
   expect(program).toBe('node');
@@ -179,6 +182,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'compose-test-'));
   runGenerator('jwt-keys');
   runGenerator('admin-password');
+  runGenerator('metrics-token');
 });
 
 afterAll(() => {
@@ -459,22 +463,40 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('closes introspection and /metrics at the gateway unless GRAPHQL_INTROSPECTION and METRICS_TOKEN are set', () => {
+  it('closes introspection unless GRAPHQL_INTROSPECTION is set; /metrics needs the generated token, or METRICS_TOKEN', () => {
     expect(imageEnvironment()['NODE_ENV']).toBe('production');
-    expect(loadGatewayConfig(containerEnvironment(service('gateway')), subgraphs).exposure).toEqual({
+    const job = service('metrics-token');
+    expect(job.restart).toBe('no');
+    const tokenFile = hostEnvironment(job)['METRICS_TOKEN_FILE'] ?? '';
+    const generated = readFileSync(tokenFile, 'utf8').trim();
+    expect(generated).toMatch(/^[\w-]{32}$/);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o640);
+    // Once: a second run keeps it, and never prints it.
+    const again = runGenerator('metrics-token');
+    expect(again).toMatch(/exists/);
+    expect(again).not.toContain(generated);
+    const gateway = service('gateway');
+    expect(gateway.environment['METRICS_TOKEN_FILE']).toBe(job.environment['METRICS_TOKEN_FILE']);
+    expect(gateway.dependsOn['metrics-token']).toBe('service_completed_successfully');
+    expect(loadGatewayConfig(containerEnvironment(gateway), subgraphs).exposure).toEqual({
       introspection: false,
-      metrics: 'off',
+      metrics: { bearerToken: generated },
     });
+    // METRICS_TOKEN from the shell replaces the file's token, for the gateway and Prometheus alike.
     const custom = readComposeFile(composePath, {
       GRAPHQL_INTROSPECTION: 'true',
       METRICS_TOKEN: 'scrape-me',
     });
+    runGenerator('metrics-token', serviceIn(custom, 'metrics-token'));
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe('scrape-me');
     expect(loadGatewayConfig(containerEnvironment(serviceIn(custom, 'gateway')), subgraphs).exposure).toEqual(
       {
         introspection: true,
         metrics: { bearerToken: 'scrape-me' },
       },
     );
+    runGenerator('metrics-token');
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe('scrape-me');
   });
 
   it('only ever depends on services that exist, with a healthcheck for service_healthy', () => {

@@ -9,3 +9,4 @@ export * from './origin.js';
 export * from './outgoing.js';
 export * from './consumers.js';
 export * from './consumer-health.js';
+export * from './outbox-metrics.js';

@@ -11,6 +11,7 @@ import {
   RequestBodyError,
   type BodyLimits,
 } from './body.js';
+import type { HttpRequestMetrics } from './http-metrics.js';
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded' | 'down';
@@ -32,6 +33,8 @@ export interface GraphqlHttpOptions<C extends BaseContext> {
   >;
   /** The request body's size and time limits (default `defaultBodyLimits`). */
   readonly body?: Partial<BodyLimits>;
+  /** Counts and times every GraphQL request when its response is done. */
+  readonly metrics?: HttpRequestMetrics;
 }
 
 /**
@@ -80,7 +83,7 @@ async function handle<C extends BaseContext>(
     return;
   }
   const correlationId = correlationIdOf(request);
-  logRequest(options.logger, request, response, correlationId);
+  logRequest(options, request, response, correlationId);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -105,9 +108,9 @@ function bodyLimitsOf(options: Pick<GraphqlHttpOptions<BaseContext>, 'body'>): B
   return { ...defaultBodyLimits, ...options.body };
 }
 
-/** One structured line per GraphQL request, when the response is done. */
+/** One structured line per GraphQL request, and its metrics, when the response is done. */
 function logRequest(
-  logger: Logger,
+  { logger, metrics }: Pick<GraphqlHttpOptions<BaseContext>, 'logger' | 'metrics'>,
   request: IncomingMessage,
   response: ServerResponse,
   correlationId: string,
@@ -117,6 +120,7 @@ function logRequest(
   response.setHeader('x-request-id', requestId);
   response.once('finish', () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    metrics?.answered(request.method, response.statusCode, durationMs / 1000);
     logger.info(
       { requestId, correlationId, method: request.method, status: response.statusCode, durationMs },
       'graphql request',

@@ -4,3 +4,4 @@ export * from './subgraph.js';
 export * from './descriptor.js';
 export * from './process.js';
 export * from './metrics-route.js';
+export * from './http-metrics.js';

@@ -3,10 +3,12 @@ import type { GraphQLSchema } from 'graphql';
 import { Registry } from 'prom-client';
 import { formatError } from '../errors.js';
 import type { ConsumerHealth } from '../events/consumer-health.js';
+import { registerOutboxMetrics } from '../events/outbox-metrics.js';
 import type { OutboxRelay } from '../events/outbox-relay.js';
 import type { Logger } from '../logger.js';
 import { baseContext, type RequestContext } from './context.js';
 import { closeServer, createGraphqlHttpServer, listen, type HealthReport } from './http.js';
+import { HttpRequestMetrics } from './http-metrics.js';
 import { metricsRoute } from './metrics-route.js';
 
 /** A subgraph listening on HTTP. `close` stops what the subgraph started, not the clients it was given. */
@@ -75,13 +77,19 @@ export async function serveSubgraph<C extends BaseContext>(
       options.consumers,
     );
     const settings = { source: name, publicKey: options.publicKey, logger };
+    // GET /metrics: its consumers' retries and dead letters, its outbox backlog and its requests.
+    const registry = new Registry();
+    registerOutboxMetrics(registry, relay);
+    const metrics = new HttpRequestMetrics(registry);
+    const exported = options.consumers ? Registry.merge([options.consumers.registry, registry]) : registry;
     const server = createGraphqlHttpServer({
       apollo,
       context: (request, correlationId) =>
         Promise.resolve(options.context(baseContext(request, correlationId, settings))),
       health,
       logger,
-      routes: { '/metrics': metricsRoute(options.consumers?.registry ?? new Registry()) },
+      metrics,
+      routes: { '/metrics': metricsRoute(exported) },
     });
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 0, host).catch(async (error: unknown) => {
