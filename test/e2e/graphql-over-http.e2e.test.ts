@@ -37,4 +37,18 @@ describe('GraphQL over HTTP: the spec audit against the gateway', () => {
     );
     expect(failed.filter((result) => result.status !== 'notice')).toEqual([]);
   });
+
+  it('runs a GET with URL-encoded variables once it carries a CSRF-preflight header', async () => {
+    const params = new URLSearchParams({
+      query: 'query ($first: Int) { products(first: $first) { totalCount } }',
+      variables: JSON.stringify({ first: 1 }),
+    });
+    const url = `${supergraph.gatewayUrl}?${params.toString()}`;
+    const accept = 'application/graphql-response+json';
+    // Apollo's CSRF prevention: a GET a browser could send cross-site without a preflight is refused.
+    expect((await fetch(url, { headers: { accept } })).status).toBe(400);
+    const response = await fetch(url, { headers: { accept, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ data: { products: { totalCount: expect.any(Number) } } });
+  });
 });
