@@ -49,6 +49,7 @@ describe('GraphQL over HTTP: the spec audit against the gateway', () => {
     expect((await fetch(url, { headers: { accept } })).status).toBe(400);
     const response = await fetch(url, { headers: { accept, 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ data: { products: { totalCount: expect.any(Number) } } });
+    const body = (await response.json()) as { data?: { products?: { totalCount?: unknown } } };
+    expect(typeof body.data?.products?.totalCount).toBe('number');
   });
 });
