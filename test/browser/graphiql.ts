@@ -23,6 +23,9 @@ export class GraphiqlPage {
     await this.page
       .locator('.graphiql-tab-active .graphiql-tab-button', { hasText: title })
       .waitFor({ timeout: 5_000 });
+    // GraphiQL re-parses the new tab's document (and picks its operation name) after a debounce:
+    // run at once and it sends the previous tab's operationName.
+    await this.page.waitForTimeout(500);
   }
 
   /** Replaces the content of the Variables or Headers editor, typed like a paste. */

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Browser } from '../browser/chromium.js';
 import { GraphiqlPage } from '../browser/graphiql.js';
-import { createClient, type Client } from '../client/client.js';
+import { createClient, dataOf, type Client } from '../client/client.js';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
 import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';
@@ -23,6 +23,7 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
   const customerEmail = 'playground@example.com';
   const requested: string[] = [];
   const sentOverWebSocket: string[] = [];
+  let socketsClosed = 0;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -43,6 +44,7 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
     page = await browser.context.newPage();
     page.on('request', (request) => requested.push(request.url()));
     page.on('websocket', (socket) => {
+      socket.on('close', () => (socketsClosed += 1));
       socket.on('framesent', (frame) => {
         if (typeof frame.payload === 'string') sentOverWebSocket.push(frame.payload);
       });
@@ -144,8 +146,74 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
     expect(shown).toMatch(/"reserved": [1-9]/);
     expect(ordered).toBeGreaterThan(0);
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs in once in the panel: me and a subscription run without Headers until sign-out', async () => {
+    await page.goto(supergraph.gatewayUrl);
+    await graphiql.ready();
+    await page.locator('#session-email').fill(customerEmail);
+    await page.locator('#session-password').fill('Password123');
+    await page.locator('#session-sign-in').click();
+    await page.locator('#session-user', { hasText: customerEmail }).waitFor({ timeout: 10_000 });
+    const kept = await page.evaluate(() => sessionStorage.getItem('commerce-playground-session'));
+    const { accessToken } = JSON.parse(kept ?? '{}') as { accessToken?: string };
+    expect(accessToken).toBeTruthy();
+
+    // The Headers editor stays empty: the session's token goes with every request.
+    await graphiql.openTab('Me');
+    await graphiql.run();
+    await graphiql.waitForResult([`"id": "${customer.id}"`, customerEmail]);
+
+    sentOverWebSocket.length = 0;
+    await graphiql.openTab('OrderStatusChanged');
+    await graphiql.run();
+    await waitFor(() => sentOverWebSocket.some((frame) => frame.includes('"type":"subscribe"')), {
+      message: 'the playground to subscribe over WebSocket',
+    });
+    expect(JSON.parse(sentOverWebSocket[0] ?? '{}')).toEqual({
+      type: 'connection_init',
+      payload: { authorization: `Bearer ${accessToken}` },
+    });
+    // As for stockUpdated: order again until the page shows the customer's order changing status.
+    const orderIds: string[] = [];
+    let nextOrderAt = 0;
+    await waitFor(
+      async () => {
+        if (Date.now() >= nextOrderAt) {
+          nextOrderAt = Date.now() + 5_000;
+          const order = await placeOrder(client, customer.token, {
+            items: [{ productId, quantity: 1 }],
+            shippingAddress: exampleAddress,
+          });
+          orderIds.push(dataOf(order).placeOrder.id);
+        }
+        const shown = await graphiql.resultText();
+        return orderIds.some((id) => shown.includes(`"id": "${id}"`)) && shown.includes('"CONFIRMED"');
+      },
+      { timeoutMs: 60_000, intervalMs: 250, message: 'an orderStatusChanged event in the result pane' },
+    );
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: screenshotPath });
+
+    // Sign-out closes the session's socket (its subscription ends) and the token is gone.
+    const closedBefore = socketsClosed;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#session-form').waitFor({ state: 'visible', timeout: 5_000 });
+    await waitFor(() => socketsClosed > closedBefore, { message: "the session's socket to close" });
+    expect(await page.evaluate(() => sessionStorage.getItem('commerce-playground-session'))).toBeNull();
+    const after = dataOf(
+      await placeOrder(client, customer.token, {
+        items: [{ productId, quantity: 1 }],
+        shippingAddress: exampleAddress,
+      }),
+    ).placeOrder;
+    await graphiql.openTab('Me');
+    await graphiql.run();
+    // Anonymous again: no token is sent, and me is null.
+    await graphiql.waitForResult(['"me": null']);
+    await graphiql.openTab('OrderStatusChanged');
+    expect(await graphiql.resultText()).not.toContain(after.id);
     expect(pageErrors).toEqual([]);
   });
 });

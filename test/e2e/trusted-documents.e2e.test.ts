@@ -44,10 +44,11 @@ describe('TRUSTED_DOCUMENTS=enforce: the typed client by id, nothing else', () =
     await supergraph?.close();
   });
 
+  // The spec's media type, under which a refused request answers 400 (application/json answers 200).
   const post = async (body: unknown) => {
     const response = await fetch(supergraph.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
       body: JSON.stringify(body),
     });
     const { errors } = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -68,7 +69,7 @@ describe('TRUSTED_DOCUMENTS=enforce: the typed client by id, nothing else', () =
     const get = await fetch(
       `${supergraph.gatewayUrl}?query=${encodeURIComponent('{ products { totalCount } }')}`,
       {
-        headers: { 'apollo-require-preflight': 'true' },
+        headers: { 'apollo-require-preflight': 'true', accept: 'application/graphql-response+json' },
       },
     );
     expect(get.status).toBe(400);

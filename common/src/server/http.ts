@@ -11,6 +11,7 @@ import {
   RequestBodyError,
   type BodyLimits,
 } from './body.js';
+import { specStatus } from './graphql-media.js';
 import type { HttpRequestMetrics } from './http-metrics.js';
 
 export interface HealthReport {
@@ -95,11 +96,16 @@ async function handle<C extends BaseContext>(
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.setHeader('x-correlation-id', correlationId);
-  response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
+    response.statusCode = specStatus(
+      result.status ?? 200,
+      result.headers.get('content-type'),
+      result.body.string,
+    );
     response.end(result.body.string);
     return;
   }
+  response.statusCode = result.status ?? 200;
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
 }

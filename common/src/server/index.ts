@@ -1,4 +1,5 @@
 export * from './http.js';
+export * from './graphql-media.js';
 export * from './context.js';
 export * from './subgraph.js';
 export * from './descriptor.js';

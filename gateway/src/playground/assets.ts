@@ -37,7 +37,13 @@ export type PlaygroundAssets = ReadonlyMap<AssetPath, PlaygroundAsset>;
 const javascript = 'text/javascript; charset=utf-8';
 const css = 'text/css; charset=utf-8';
 
-const playgroundCss = `html, body, #playground { height: 100%; margin: 0; }
+const playgroundCss = `html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; }
+#playground { flex: 1; min-height: 0; }
+.playground-session { font: 14px system-ui, sans-serif; padding: 0.4rem 1rem; border-bottom: 1px solid #ddd; }
+.playground-session form { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin: 0; }
+.playground-session form[hidden] { display: none; }
+#session-error { color: #b00020; }
 #playground > .playground-loading { font: 16px system-ui, sans-serif; padding: 2rem; }
 `;
 

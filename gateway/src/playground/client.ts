@@ -2,6 +2,18 @@
 // and GraphiQL are loaded before it from their UMD builds, as globals.
 import { newTabQuery, playgroundTabs } from './examples.js';
 import { createPlaygroundFetcher } from './fetcher.js';
+import { PlaygroundSession, type SessionStorage } from './session.js';
+
+/** The few DOM members the sign-in panel uses. */
+interface Element {
+  hidden: boolean;
+  textContent: string | null;
+  value: string;
+  addEventListener(
+    type: string,
+    listener: (event: { preventDefault(): void; submitter?: unknown }) => void,
+  ): void;
+}
 
 /** The browser globals this script uses (the gateway's type-check has no DOM library). */
 interface PageGlobals {
@@ -10,14 +22,21 @@ interface PageGlobals {
   readonly GraphiQL: unknown;
   readonly location: { readonly protocol: string; readonly host: string; readonly search: string };
   readonly document: { getElementById(id: string): unknown };
+  readonly sessionStorage: SessionStorage;
 }
 
 const page = globalThis as unknown as PageGlobals;
 
-const fetcher = createPlaygroundFetcher({
-  httpUrl: '/graphql',
-  wsUrl: `${page.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.location.host}/graphql`,
-});
+const session = new PlaygroundSession({ httpUrl: '/graphql', storage: page.sessionStorage });
+const fetcher = createPlaygroundFetcher(
+  {
+    httpUrl: '/graphql',
+    wsUrl: `${page.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.location.host}/graphql`,
+  },
+  session,
+);
+wireSessionPanel(session);
+session.restore();
 
 // A link such as /graphql?query=... opens that operation in a tab of its own.
 const search = new URLSearchParams(page.location.search);
@@ -37,3 +56,43 @@ page.ReactDOM.createRoot(page.document.getElementById('playground')).render(
     shouldPersistHeaders: false,
   }),
 );
+
+/** The sign-in panel of page.ts: a form while signed out, the user and a sign-out button while signed in. */
+function wireSessionPanel(session: PlaygroundSession): void {
+  const element = (id: string) => page.document.getElementById(id) as Element;
+  const form = element('session-form');
+  const email = element('session-email');
+  const password = element('session-password');
+  const register = element('session-register');
+  const error = element('session-error');
+  const signedIn = element('session-sign-out');
+  const user = element('session-user');
+  const show = () => {
+    const current = session.current;
+    form.hidden = current !== undefined;
+    signedIn.hidden = current === undefined;
+    user.textContent = current ? `${current.email} (${current.role})` : '';
+  };
+  session.onChange(show);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const signingIn =
+      event.submitter === register
+        ? session.register(email.value, password.value)
+        : session.signIn(email.value, password.value);
+    signingIn.then(
+      () => {
+        password.value = '';
+      },
+      (failure: unknown) => {
+        error.textContent = failure instanceof Error ? failure.message : String(failure);
+      },
+    );
+  });
+  signedIn.addEventListener('submit', (event) => {
+    event.preventDefault();
+    session.signOut();
+  });
+  show();
+}

@@ -27,10 +27,11 @@ query Products {
 }
 `;
 
-const login = `# Log in (no account yet? run Register below first), then copy
-# login.accessToken into Headers (below) of each tab needing it:
-#   { "Authorization": "Bearer <accessToken>" }
-# Subscriptions send it in connection_init as { authorization }.
+const login = `# Easiest: sign in (or register) in the bar above: every tab, subscriptions
+# included, then sends that token until you sign out (it refreshes itself).
+# Or run Login here (Register below first) and put login.accessToken in
+# Headers (below) of a tab: { "Authorization": "Bearer <accessToken>" }
+# A tab's own Authorization header wins over the bar's sign-in.
 mutation Login($email: String!, $password: String!) {
   login(email: $email, password: $password) {
     accessToken
@@ -60,7 +61,7 @@ mutation Register($email: String!, $password: String!) {
 }
 `;
 
-const me = `# Who am I? Needs the Authorization header (see Login).
+const me = `# Who am I? Needs a signed-in user (the bar above, or see Login).
 query Me {
   me {
     id

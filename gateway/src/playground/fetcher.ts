@@ -1,5 +1,5 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
-import { createClient } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 
 /** Where the playground sends operations: HTTP for queries and mutations, WebSocket for subscriptions. */
 export interface PlaygroundEndpoints {
@@ -17,27 +17,74 @@ export function authorizationOf(headers: Readonly<Record<string, unknown>> | und
   return undefined;
 }
 
+/** The signed-in session, as the fetcher sees it (PlaygroundSession). */
+export interface FetcherSession {
+  /** `Bearer <accessToken>` while signed in. */
+  readonly authorization: string | undefined;
+  onChange(listener: (change: 'signedIn' | 'signedOut' | 'refreshed') => void): unknown;
+}
+
 /**
  * GraphiQL's fetcher (runs in the browser). Queries and mutations are POSTed with the headers of
  * the headers editor; subscriptions go over graphql-ws, authenticated by the editor's Authorization
  * header sent as connectionParams `{ authorization }`. The server authenticates a socket once, at
  * connection_init, so each distinct Authorization value gets its own (lazy) connection.
+ *
+ * A tab whose headers name no Authorization uses the signed-in `session`'s token: in the POST's
+ * headers, and in connection_init of one socket of its own. Signing in or out closes that socket
+ * (its subscriptions end); the next subscription opens one with the new token. A refreshed token
+ * leaves running subscriptions alone: the next connection (a new one, or a reconnect) sends it.
  */
-export function createPlaygroundFetcher(endpoints: PlaygroundEndpoints): Fetcher {
+export function createPlaygroundFetcher(endpoints: PlaygroundEndpoints, session?: FetcherSession): Fetcher {
   const fetchers = new Map<string, Fetcher>();
-  return (params, options) => {
-    const authorization = authorizationOf(options?.headers);
-    let fetcher = fetchers.get(authorization ?? '');
-    if (!fetcher) {
-      fetcher = createGraphiQLFetcher({
+  const withToken = (authorization: string | undefined): Fetcher =>
+    createGraphiQLFetcher({
+      url: endpoints.httpUrl,
+      enableIncrementalDelivery: false,
+      wsClient: createClient({
+        url: endpoints.wsUrl,
+        lazy: true,
+        connectionParams: authorization === undefined ? {} : { authorization },
+      }),
+    });
+  let sessionSocket: Client | undefined;
+  let sessionFetcher: Fetcher | undefined;
+  session?.onChange((change) => {
+    if (change === 'refreshed') return;
+    void sessionSocket?.dispose();
+    sessionSocket = undefined;
+    sessionFetcher = undefined;
+  });
+  const signedIn = (): Fetcher => {
+    if (!sessionFetcher) {
+      sessionSocket = createClient({
+        url: endpoints.wsUrl,
+        lazy: true,
+        // Read at each connection: a reconnect after a refresh sends the new token.
+        connectionParams: () => {
+          const authorization = session?.authorization;
+          return authorization === undefined ? {} : { authorization };
+        },
+      });
+      sessionFetcher = createGraphiQLFetcher({
         url: endpoints.httpUrl,
         enableIncrementalDelivery: false,
-        wsClient: createClient({
-          url: endpoints.wsUrl,
-          lazy: true,
-          connectionParams: authorization === undefined ? {} : { authorization },
-        }),
+        wsClient: sessionSocket,
       });
+    }
+    return sessionFetcher;
+  };
+  return (params, options) => {
+    const authorization = authorizationOf(options?.headers);
+    if (authorization === undefined && session?.authorization !== undefined) {
+      return signedIn()(params, {
+        ...options,
+        headers: { ...options?.headers, Authorization: session.authorization },
+      });
+    }
+    let fetcher = fetchers.get(authorization ?? '');
+    if (!fetcher) {
+      fetcher = withToken(authorization);
       fetchers.set(authorization ?? '', fetcher);
     }
     return fetcher(params, options);

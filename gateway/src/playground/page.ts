@@ -13,6 +13,20 @@ export const playgroundHtml = `<!doctype html>
     <link rel="stylesheet" href="${assetPaths.playgroundCss}" />
   </head>
   <body>
+    <header class="playground-session" aria-label="Sign in">
+      <form id="session-form">
+        <strong>Sign in once for every tab:</strong>
+        <input id="session-email" type="email" placeholder="e-mail" autocomplete="username" required />
+        <input id="session-password" type="password" placeholder="password" autocomplete="current-password" required />
+        <button id="session-sign-in" type="submit">Sign in</button>
+        <button id="session-register" type="submit">Register</button>
+        <span id="session-error" role="alert"></span>
+      </form>
+      <form id="session-sign-out" hidden>
+        <span id="session-signed-in">Signed in as <strong id="session-user"></strong>: every tab sends its token (a tab's own Authorization header wins).</span>
+        <button type="submit">Sign out</button>
+      </form>
+    </header>
     <div id="playground"><p class="playground-loading">Loading the GraphiQL playground…</p></div>
     <noscript>The playground needs JavaScript. POST GraphQL requests to /graphql instead.</noscript>
     <script src="${assetPaths.react}"></script>

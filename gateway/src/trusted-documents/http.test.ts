@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { generateKeyPair } from '@commerce/common/auth';
 import { createLogger } from '@commerce/common/logger';
-import { closeServer, listen } from '@commerce/common/server';
+import { closeServer, graphqlResponseJson, listen } from '@commerce/common/server';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, dataOf, errorCodes } from '../../../test/client/client.js';
@@ -55,10 +55,10 @@ describe('the gateway over HTTP with TRUSTED_DOCUMENTS', () => {
     await closeServer(users.server);
   });
 
-  const post = async (mode: TrustedDocumentsMode, body: unknown) => {
+  const post = async (mode: TrustedDocumentsMode, body: unknown, accept = 'application/json') => {
     const response = await fetch(gateways[mode].url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', accept },
       body: JSON.stringify(body),
     });
     return {
@@ -66,12 +66,17 @@ describe('the gateway over HTTP with TRUSTED_DOCUMENTS', () => {
       body: (await response.json()) as { data?: unknown; errors?: unknown[] },
     };
   };
-  const get = async (mode: TrustedDocumentsMode, params: Record<string, string>) => {
+  const get = async (
+    mode: TrustedDocumentsMode,
+    params: Record<string, string>,
+    accept = 'application/json',
+  ) => {
     const response = await fetch(`${gateways[mode].url}?${new URLSearchParams(params).toString()}`, {
-      headers: { 'apollo-require-preflight': 'true' },
+      headers: { 'apollo-require-preflight': 'true', accept },
     });
     return {
       status: response.status,
+      contentType: response.headers.get('content-type'),
       body: (await response.json()) as { data?: unknown; errors?: unknown[] },
     };
   };
@@ -109,12 +114,17 @@ describe('the gateway over HTTP with TRUSTED_DOCUMENTS', () => {
   it('enforce: refuses a document sent as text, by POST or GET, before any subgraph is called', async () => {
     const before = users.requests;
     for (const query of [adHoc, print(MeQuery)]) {
-      const posted = await post('enforce', { query });
+      const posted = await post('enforce', { query }, graphqlResponseJson);
       expect(posted.status).toBe(400);
       expect(codeOf(posted.body)).toBe('TRUSTED_DOCUMENT_REQUIRED');
-      const got = await get('enforce', { query });
-      expect(got.status).toBe(400);
+      const got = await get('enforce', { query }, graphqlResponseJson);
+      expect(got).toMatchObject({ status: 400, contentType: graphqlResponseJson });
       expect(codeOf(got.body)).toBe('TRUSTED_DOCUMENT_REQUIRED');
+      // GraphQL over HTTP, application/json: "the server SHOULD use the 200 status code for every
+      // response to a well-formed GraphQL-over-HTTP request, independent of any GraphQL request error".
+      const legacy = await post('enforce', { query });
+      expect(legacy.status).toBe(200);
+      expect(codeOf(legacy.body)).toBe('TRUSTED_DOCUMENT_REQUIRED');
     }
     expect(users.requests).toBe(before);
   });

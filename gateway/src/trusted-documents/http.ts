@@ -5,6 +5,7 @@ import {
   type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
+import { graphqlResponseMediaType } from '@commerce/common/server';
 import { isRecord, type Resolution, type TrustedDocuments } from './trusted-documents.js';
 
 /** Apollo Server's HTTP entry point, the one thing the project's HTTP server calls. */
@@ -76,7 +77,10 @@ function answer(
     case 'run':
       return { kind: 'forward', request: run(resolution.query) };
     case 'refused': {
-      const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
+      // The media type Apollo would answer with: the HTTP server then sets the spec's status for it.
+      const mediaType =
+        graphqlResponseMediaType(request.headers.get('accept')) ?? 'application/json; charset=utf-8';
+      const headers = new HeaderMap([['content-type', mediaType]]);
       // As Apollo Server answers it: an APQ client retries with the text, nothing caches the miss.
       if (resolution.code === 'PERSISTED_QUERY_NOT_FOUND') {
         headers.set('cache-control', 'private, no-cache, must-revalidate');
