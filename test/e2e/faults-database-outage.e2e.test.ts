@@ -233,13 +233,10 @@ describe('a database outage under the consumers', () => {
     );
     expect(degraded.status).toBe('down');
     // Whichever product event is in hand at that moment (created or updated) is retried as transient.
-    expect(degraded.retrying).toContainEqual(
-      expect.objectContaining({
-        group: 'orders',
-        topic: expect.stringMatching(/^product\./),
-        kind: 'transient',
-      }),
+    const retried = degraded.retrying?.find(
+      (held) => held.group === 'orders' && held.topic.startsWith('product.'),
     );
+    expect(retried, JSON.stringify(degraded.retrying)).toMatchObject({ kind: 'transient' });
 
     const restarted = await restartAfterOutage(ferret, stoppedAt);
     // 20 orders of the products created while the orders database was down, and of the repriced one.
