@@ -45,8 +45,11 @@ export default defineConfig({
           globalSetup,
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // e2e files each start the whole supergraph; on 2 cores they are steadier one at a time.
+          // e2e files each start the whole supergraph; on 2 cores they are steadier one at a time,
+          // and after the unit and integration projects: the fault tests time recoveries, and the
+          // other projects' CPU (scrypt at N=2^17, Kafka rebalances) stretched them past their budget.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -10,6 +10,7 @@ import {
 } from '../faults/private-servers.js';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
+import { waitForCaughtUp } from '../faults/kafka-probe.js';
 import {
   createProduct,
   exampleAddress,
@@ -239,6 +240,18 @@ describe('a database outage under the consumers', () => {
     expect(retried, JSON.stringify(degraded.retrying)).toMatchObject({ kind: 'transient' });
 
     const restarted = await restartAfterOutage(ferret, stoppedAt);
+    // The orders copy of the catalog has caught up once its group has committed every product event
+    // (a placement before that would rightly be priced from the copy it still has).
+    const kafka = supergraph.kafka;
+    if (!kafka) throw new Error('this test runs on the servers');
+    for (const topic of ['product.created', 'product.updated'] as const) {
+      await waitForCaughtUp(
+        kafka.client,
+        `${kafka.topicPrefix}orders.${topic}`,
+        `${kafka.topicPrefix}${topic}`,
+        60_000,
+      );
+    }
     // 20 orders of the products created while the orders database was down, and of the repriced one.
     const items = [...created, repriced];
     const prices = [5, 10, 15, 20, 12.5];
