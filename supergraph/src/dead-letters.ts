@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic } from '@commerce/common/events';
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 
 export interface DeadLetter {
   /** Where the dead letter itself is, on the dead-letter topic. */
@@ -64,6 +64,8 @@ export async function replayDeadLetters(
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // The services' partitioner (kafkajs's default, chosen explicitly): a replay keeps each key's partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
   const replayed: DeadLetter[] = [];

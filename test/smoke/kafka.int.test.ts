@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../harness/wait.js';
 import { createKafkaTopic, kafkaBrokers, uniqueName } from '../harness/servers.js';
@@ -14,7 +14,11 @@ describe('Kafka smoke (kafkajs against the local broker)', () => {
   beforeAll(async () => {
     kafka = new Kafka({ clientId: 'smoke', brokers: kafkaBrokers(), logLevel: logLevel.WARN });
     topic = await createKafkaTopic('smoke', 3);
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     consumer = kafka.consumer({ groupId });
     await producer.connect();
     await consumer.connect();
