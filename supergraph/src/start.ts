@@ -55,12 +55,18 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   const admin = configuredAdmin.account;
   const adminLine = adminBannerLine(configuredAdmin);
   const exposure = readGatewayExposure(env);
-  const port = readInt(env, 'PORT', 4000);
-  const host = readString(env, 'HOST', '127.0.0.1');
-  const rateLimits = loadRateLimitConfig(env);
-  const trustedDocuments = readTrustedDocuments(env);
-  const operationLimits = readOperationLimits(env);
-  const orderPolicy = readOrderPolicy(env);
+  // What both modes take alike: the admin, the order policy, the gateway's address and its edge.
+  const shared = {
+    admin,
+    orderPolicy: readOrderPolicy(env),
+    logger,
+    port: readInt(env, 'PORT', 4000),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    rateLimits: loadRateLimitConfig(env),
+    exposure,
+    trustedDocuments: readTrustedDocuments(env),
+    operationLimits: readOperationLimits(env),
+  };
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
@@ -69,15 +75,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
       databaseUrl: readString(env, 'DATABASE_URL'),
       mongodbUrl: readString(env, 'MONGODB_URL'),
       jwt: readJwtConfig(env),
-      admin,
-      orderPolicy,
-      logger,
-      port,
-      host,
-      rateLimits,
-      exposure,
-      trustedDocuments,
-      operationLimits,
+      ...shared,
     });
     const url = supergraph.gateway.url;
     return {
@@ -90,15 +88,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   const supergraph = await startEmbeddedSupergraph({
     dataDir,
     jwt: readJwtConfig({ ...env, DATA_DIR: dataDir }),
-    admin,
-    orderPolicy,
-    logger,
-    port,
-    host,
-    rateLimits,
-    exposure,
-    trustedDocuments,
-    operationLimits,
+    ...shared,
   });
   const url = supergraph.gateway.url;
   const demo = supergraph.demo === 'seeded' ? 'created now' : 'created on the first start';
@@ -111,7 +101,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     `  Log in:  mutation { login(email: "${admin.email}", password: "…") { accessToken } }`,
     '           then send the header  Authorization: Bearer <accessToken>',
     `  Demo products (${demo}): query { products { edges { node { name price inventory { available } } } } }`,
-    ...(trustedDocuments.mode === 'enforce'
+    ...(shared.trustedDocuments.mode === 'enforce'
       ? [
           "  TRUSTED_DOCUMENTS=enforce: only the typed client's documents run, by id (not these, nor the playground).",
         ]

@@ -44,7 +44,7 @@ export interface RateLimitSettings {
   readonly trustedProxies: number;
 }
 
-/** What a caller may change: any rate or cap; the rest keeps its default. */
+/** What a caller may change: some rates or caps; the rest keep their defaults. */
 export interface RateLimitOverrides {
   readonly rates?: Partial<Rates>;
   readonly caps?: Partial<WebSocketCaps>;
