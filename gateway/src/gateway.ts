@@ -1,7 +1,7 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { EventBus, Topics } from '@commerce/common/events';
+import type { TopicLog } from '@commerce/common/events';
 import { formatError } from '@commerce/common/errors';
 import type { Logger } from '@commerce/common/logger';
 import {
@@ -53,9 +53,9 @@ export {
 
 /** Live subscriptions (graphql-ws on the same /graphql URL), fed by the subscription topics. */
 export interface GatewaySubscriptionOptions {
-  /** The event bus the subscription topics are consumed from (Kafka in production). */
-  readonly bus: EventBus<Topics>;
-  /** This instance's id: its consumer group is `gateway-<instanceId>`. Default: random per process. */
+  /** Where the subscription topics are read from by position (KafkaTopicLog in production). */
+  readonly log: TopicLog;
+  /** This instance's id in logs. Default: random per process. */
   readonly instanceId?: string;
   /** WebSocket ping interval (default 12 000 ms). */
   readonly keepAliveMs?: number;

@@ -1,5 +1,5 @@
 import type { JwtConfig } from '@commerce/common/config';
-import { defaultRetryPolicy, InMemoryEventBus } from '@commerce/common/events';
+import { defaultRetryPolicy, InMemoryEventBus, InMemoryTopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
@@ -84,7 +84,7 @@ export async function startEmbeddedSupergraph(
     );
     closers.push(() => drain(bus, subgraphs, options.drainTimeoutMs ?? 10_000));
 
-    const gateway = await startGatewayFor(subgraphs, bus, options, closers);
+    const gateway = await startGatewayFor(subgraphs, new InMemoryTopicLog(bus), options, closers);
 
     const demo =
       options.seedDemo === false

@@ -1,5 +1,5 @@
 import type { JwtConfig, KafkaConfig } from '@commerce/common/config';
-import { createKafkaEventBus } from '@commerce/common/events';
+import { createKafkaEventBus, createKafkaTopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
@@ -77,7 +77,9 @@ export async function startServerSupergraph(options: ServerSupergraphOptions): P
       ...options.rateLimits,
       databaseUrl: await ensurePostgresDatabase(options.databaseUrl, 'commerce_gateway'),
     };
-    const gateway = await startGatewayFor(subgraphs, bus, { ...options, rateLimits }, closers);
+    const log = createKafkaTopicLog(options.kafka, options.logger, () => bus.ensureTopics());
+    closers.push(() => log.close());
+    const gateway = await startGatewayFor(subgraphs, log, { ...options, rateLimits }, closers);
     return { gateway, subgraphs, close: () => closers.closeAll('The supergraph') };
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Env } from '@commerce/common/config';
-import { createKafkaEventBus } from '@commerce/common/events';
+import { createKafkaEventBus, createKafkaTopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { Closer } from '@commerce/common/server';
 import { readOperationLimits, startGateway } from '@commerce/gateway';
@@ -60,7 +60,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     logger,
     port: config.port,
     host: config.host,
-    subscriptions: { bus },
+    subscriptions: { log: createKafkaTopicLog(config.kafka, logger, () => bus.ensureTopics()) },
     rateLimits: config.rateLimits,
     exposure: config.exposure,
     trustedDocuments: config.trustedDocuments,

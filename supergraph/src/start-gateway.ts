@@ -1,4 +1,4 @@
-import type { EventBus, Topics } from '@commerce/common/events';
+import type { TopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import {
   startGateway,
@@ -27,10 +27,10 @@ export interface StartGatewayOptions {
   readonly operationLimits?: OperationLimitsSetting | undefined;
 }
 
-/** The gateway in front of the running subgraphs, with subscriptions from `bus`; pushed onto `closers`. */
+/** The gateway in front of the running subgraphs, with subscriptions read from `log`; pushed onto `closers`. */
 export async function startGatewayFor(
   subgraphs: RunningSubgraphs,
-  bus: EventBus<Topics>,
+  log: TopicLog,
   options: StartGatewayOptions,
   closers: Closers,
 ): Promise<RunningGateway> {
@@ -41,7 +41,7 @@ export async function startGatewayFor(
     logger: options.logger,
     port: options.port,
     host: options.host,
-    subscriptions: { bus },
+    subscriptions: { log },
     rateLimits: options.rateLimits,
     exposure: options.exposure,
     trustedDocuments: options.trustedDocuments,

@@ -104,7 +104,7 @@ describe('introspection, suggestions and /metrics at a production gateway', () =
       ),
       jwtPublicKey: generateKeyPair().publicKey,
       logger: createLogger('e2e'),
-      subscriptions: { bus: supergraph.bus },
+      subscriptions: { log: supergraph.log },
       exposure: readGatewayExposure({ NODE_ENV: 'production', METRICS_TOKEN: metricsToken }),
     });
   });

@@ -1,6 +1,8 @@
 import {
   createKafkaClient,
+  createKafkaTopicLog,
   KafkaEventBus,
+  type KafkaTopicLog,
   type Envelope,
   type TopicName,
   type Topics,
@@ -19,6 +21,8 @@ export interface RecordedEvent<T extends TopicName = TopicName> {
 /** A KafkaEventBus on the real broker whose topics and groups carry a prefix of their own. */
 export interface TestKafkaBus {
   readonly bus: KafkaEventBus;
+  /** The same topics read by position (as the gateway's subscriptions read them). */
+  readonly log: KafkaTopicLog;
   /** The client behind the bus (e.g. for an admin). */
   readonly kafka: Kafka;
   readonly topicPrefix: string;
@@ -52,12 +56,15 @@ export async function createTestKafkaBus(
   const kafka = createKafkaClient(topicPrefix, brokers, logger);
   const bus = new KafkaEventBus(kafka, { topicPrefix, logger });
   await bus.ensureTopics();
+  const log = createKafkaTopicLog({ brokers, topicPrefix }, logger);
   return {
     bus,
+    log,
     kafka,
     topicPrefix,
     record: (topics) => recordEvents(bus, topics),
     close: async () => {
+      await log.close();
       await bus.close();
       const admin = kafka.admin();
       await admin.connect();

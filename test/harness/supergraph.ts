@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import { InMemoryEventBus, type EventBus, type Topics } from '@commerce/common/events';
+import {
+  InMemoryEventBus,
+  InMemoryTopicLog,
+  type EventBus,
+  type TopicLog,
+  type Topics,
+} from '@commerce/common/events';
 import { createLogger, type Logger } from '@commerce/common/logger';
 import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import {
@@ -30,7 +36,6 @@ import type { Kafka } from 'kafkajs';
 import { startCountingProxy } from './counting-proxy.js';
 import { createTestKafkaBus } from './kafka.js';
 import { createMongoDatabase, createPostgresDatabase, uniqueName } from './servers.js';
-import { waitFor } from './wait.js';
 
 export interface SupergraphOptions {
   /** Default: the project logger named "e2e" (silent under vitest unless LOG_LEVEL is set). */
@@ -85,6 +90,10 @@ export interface Supergraph {
   readonly subgraphs: RunningSubgraphs;
   /** Kafka, or the in-process bus with `storage: 'embedded'`. */
   readonly bus: EventBus<Topics>;
+  /** The subscription topics as the gateways read them (by position). */
+  readonly log: TopicLog;
+  /** Starts one more gateway instance in front of the same subgraphs (closed with the supergraph). */
+  startGatewayInstance(): Promise<RunningGateway>;
   /** The Kafka client and this run's topic prefix (undefined with `storage: 'embedded'`). */
   readonly kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
   readonly requests: SubgraphRequestCounter;
@@ -110,6 +119,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
   const closers = new Closers();
   return closers.undoOnFailure('The supergraph', async () => {
     let bus: EventBus<Topics>;
+    let log: TopicLog;
     let kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
     let opened: OpenedSubgraphs;
     let rateLimits: RateLimitOptions = { ...options.rateLimits };
@@ -117,12 +127,15 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
       closers.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
       opened = await openEmbeddedStorage(dataDir, closers);
-      bus = new InMemoryEventBus();
+      const memoryBus = new InMemoryEventBus();
+      bus = memoryBus;
+      log = new InMemoryTopicLog(memoryBus);
       closers.push(() => bus.close());
     } else {
       const testBus = await createTestKafkaBus('e2e', logger, options.kafkaBrokers);
       closers.push(() => testBus.close());
       bus = testBus.bus;
+      log = testBus.log;
       kafka = { client: testBus.kafka, topicPrefix: testBus.topicPrefix };
       const counters = await createPostgresDatabase('e2e_gateway');
       closers.push(() => counters.drop());
@@ -146,7 +159,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     const front = await startFront(
       {
         subgraphs,
-        bus,
+        log,
         keys,
         logger,
         gatewayInstances: options.gatewayInstances,
@@ -156,13 +169,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       },
       closers,
     );
-    if (kafka) {
-      const { client, topicPrefix } = kafka;
-      await Promise.all(
-        front.gateways.map((gateway) => waitForSubscriptionConsumers(client, topicPrefix, gateway)),
-      );
-    }
-    return { ...front, admin, subgraphs, bus, kafka, close: () => closers.closeAll('The supergraph') };
+    return { ...front, admin, subgraphs, bus, log, kafka, close: () => closers.closeAll('The supergraph') };
   });
 }
 
@@ -170,7 +177,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
 async function startFront(
   settings: {
     readonly subgraphs: RunningSubgraphs;
-    readonly bus: EventBus<Topics>;
+    readonly log: TopicLog;
     readonly keys: { readonly publicKey: string; readonly privateKey: string };
     readonly logger: Logger;
     readonly gatewayInstances: number | undefined;
@@ -179,66 +186,44 @@ async function startFront(
     readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
   },
   closers: Closers,
-): Promise<Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'signAccessToken' | 'requests'>> {
-  const { subgraphs, bus, keys, logger } = settings;
+): Promise<
+  Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'startGatewayInstance' | 'signAccessToken' | 'requests'>
+> {
+  const { subgraphs, log, keys, logger } = settings;
   const proxies = await forEachSubgraph(async ({ name }) => {
     const proxy = await startCountingProxy(subgraphs[name].url);
     closers.push(() => proxy.close());
     return proxy;
   });
   const gateways: RunningGateway[] = [];
-  for (let i = 0; i < (settings.gatewayInstances ?? 1); i += 1) {
+  const startGatewayInstance = async (): Promise<RunningGateway> => {
+    const i = gateways.length;
     const gateway = await startGateway({
       supergraphSdl: supergraphSdl(),
       subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])),
       jwtPublicKey: keys.publicKey,
       logger,
       port: 0,
-      subscriptions: { bus, instanceId: uniqueName(`gw${i + 1}`) },
+      subscriptions: { log, instanceId: uniqueName(`gw${i + 1}`) },
       rateLimits: settings.rateLimits,
       trustedDocuments: { mode: settings.trustedDocuments },
       operationLimits: settings.operationLimits?.[i],
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);
-  }
+    return gateway;
+  };
+  for (let i = 0; i < (settings.gatewayInstances ?? 1); i += 1) await startGatewayInstance();
   const [first] = gateways;
   if (!first) throw new Error('gatewayInstances must be at least 1');
   return {
     gatewayUrl: first.url,
     gateways,
+    startGatewayInstance,
     signAccessToken: (viewer, ttlSeconds) => signAccessToken(viewer, keys.privateKey, ttlSeconds),
     requests: {
       counts: () => mapSubgraphs(proxies, (proxy) => proxy.count()),
       reset: () => Object.values(proxies).forEach((proxy) => proxy.reset()),
     },
   };
-}
-
-/**
- * Waits until Kafka has assigned the partitions of every subscription topic to the gateway's
- * consumers. They start at the latest offset, so an event published before then would not reach
- * the gateway's subscribers. (KafkaEventBus names a group `<prefix><group>.<topic>`.)
- */
-async function waitForSubscriptionConsumers(
-  kafka: Kafka,
-  topicPrefix: string,
-  gateway: RunningGateway,
-): Promise<void> {
-  const service = gateway.subscriptions;
-  if (!service) return;
-  const groupIds = service.topics.map((topic) => `${topicPrefix}${service.consumerGroup}.${topic}`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await waitFor(
-      async () => {
-        const { groups } = await admin.describeGroups(groupIds);
-        return groups.every((group) => group.state === 'Stable' && group.members.length > 0);
-      },
-      { timeoutMs: 30_000, intervalMs: 50, message: `the consumer groups of gateway ${service.instanceId}` },
-    );
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -10,3 +10,6 @@ export * from './outgoing.js';
 export * from './consumers.js';
 export * from './consumer-health.js';
 export * from './outbox-metrics.js';
+export * from './topic-log.js';
+export * from './kafka-topic-log.js';
+export * from './memory-topic-log.js';

@@ -33,6 +33,7 @@ class ConsumerStopped extends Error {}
 export class InMemoryEventBus implements EventBus<Topics> {
   private readonly logs = new Map<string, StoredMessage[]>();
   private readonly consumers = new Map<string, Consumer>();
+  private readonly appendListeners = new Set<(topic: string) => void>();
 
   constructor(private readonly retry: RetryPolicy = { ...defaultRetryPolicy, initialBackoffMs: 10 }) {}
 
@@ -82,6 +83,12 @@ export class InMemoryEventBus implements EventBus<Topics> {
     return this.log(topic);
   }
 
+  /** Calls `listener` after each message appended to any topic; returns the unsubscribe. */
+  onAppend(listener: (topic: string) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
   /**
    * True when every consumer is done with every message of its topic: handled, or dead-lettered.
    * A message waiting for a dependency (a transient failure being retried) is not done.
@@ -116,6 +123,7 @@ export class InMemoryEventBus implements EventBus<Topics> {
     for (const consumer of this.consumers.values()) {
       if (consumer.topic === topic) this.drain(consumer);
     }
+    for (const listener of this.appendListeners) listener(topic);
   }
 
   private drain(consumer: Consumer): void {

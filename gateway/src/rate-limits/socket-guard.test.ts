@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generateKeyPair, signAccessToken } from '@commerce/common/auth';
-import { InMemoryEventBus } from '@commerce/common/events';
+import { InMemoryEventBus, InMemoryTopicLog } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type LiveConnection } from '../../../test/client/subscriptions.js';
@@ -33,7 +33,7 @@ describe('WebSocket caps and rate limits', () => {
       subgraphUrls: {},
       jwtPublicKey: keys.publicKey,
       logger: createLogger('test'),
-      subscriptions: { bus, instanceId: `guard-${gateways.length}` },
+      subscriptions: { log: new InMemoryTopicLog(bus), instanceId: `guard-${gateways.length}` },
       rateLimits,
     });
     gateways.push(started);

@@ -19,6 +19,9 @@ import type { PreparedSubscription, SubscriptionPlanner } from './planner.js';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 type DataSourceResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+type IncomingOperation = Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>;
+/** @apollo/gateway's GraphQLDataSourceRequestKind.INCOMING_OPERATION: the enum is not exported. */
+const incomingOperation = 'incoming operation' as IncomingOperation['kind'];
 
 /** Where the event's primary result travels in the query plan's context, to `EventDataSource`. */
 const eventRootKey = 'subscriptionEventRoot';
@@ -94,6 +97,56 @@ export class EventExecutor {
 
   /** The client's result for the event: data shaped to its selection, and any subgraph errors. */
   async execute(execution: EventExecution): Promise<ExecutionResult> {
+    const { prepared } = execution;
+    const requestContext = this.requestContext(execution);
+    try {
+      const result = await executeQueryPlan(
+        prepared.plan,
+        this.serviceMap,
+        requestContext,
+        prepared.operationContext,
+        this.planner.supergraphSchema,
+        this.planner.federationApiSchema,
+      );
+      return { data: result.data ?? null, ...(result.errors ? { errors: result.errors } : {}) };
+    } catch (error) {
+      this.logger.error({ err: error, field: prepared.field }, 'subscription execution failed');
+      return {
+        data: null,
+        errors: [
+          new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+        ],
+      };
+    }
+  }
+
+  /**
+   * One query sent straight to a subgraph on behalf of the execution's viewer (a snapshot's
+   * current state); the subgraph enforces visibility as for any request.
+   */
+  async query(
+    subgraph: string,
+    query: string,
+    variables: Record<string, unknown>,
+    execution: EventExecution,
+  ): Promise<ExecutionResult> {
+    const source = this.serviceMap[subgraph];
+    if (!source) throw new Error(`Unknown subgraph ${subgraph}`);
+    const incomingRequestContext = this.requestContext(execution);
+    const response = await source.process({
+      kind: incomingOperation,
+      request: { query, variables },
+      incomingRequestContext,
+      context: incomingRequestContext.context,
+      document: parse(query),
+    });
+    const errors = response.errors?.map(
+      (error) => new GraphQLError(error.message, { extensions: error.extensions ?? {} }),
+    );
+    return { data: response.data ?? null, ...(errors ? { errors } : {}) };
+  }
+
+  private requestContext(execution: EventExecution): RequestContext {
     const { prepared, variables } = execution;
     const context: EventContext = {
       authorization: execution.authorization,
@@ -117,24 +170,6 @@ export class EventExecutor {
       metrics: {},
       overallCachePolicy: undefined,
     };
-    try {
-      const result = await executeQueryPlan(
-        prepared.plan,
-        this.serviceMap,
-        requestContext,
-        prepared.operationContext,
-        this.planner.supergraphSchema,
-        this.planner.federationApiSchema,
-      );
-      return { data: result.data ?? null, ...(result.errors ? { errors: result.errors } : {}) };
-    } catch (error) {
-      this.logger.error({ err: error, field: prepared.field }, 'subscription execution failed');
-      return {
-        data: null,
-        errors: [
-          new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
-        ],
-      };
-    }
+    return requestContext;
   }
 }

@@ -1,6 +1,7 @@
 import type { Role } from '@commerce/common/auth';
 import type { Envelope, TopicName, Topics } from '@commerce/common/events';
 import type { ViewerScope } from './scope.js';
+import { versionOf } from './subscriber.js';
 
 /** Who may subscribe to a field: anyone, any signed-in viewer, or ADMIN only. */
 export type FieldAccess = 'public' | 'viewer' | 'admin';
@@ -56,6 +57,7 @@ export function primaryRootValue(input: FieldEvent): Record<string, unknown> {
           lowStock,
           reason,
           updatedAt,
+          version: versionOf(input),
           product: { __typename: 'Product', id: productId },
         },
       };

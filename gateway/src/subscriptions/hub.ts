@@ -1,4 +1,3 @@
-import type { Viewer } from '@commerce/common/auth';
 import type { Logger } from '@commerce/common/logger';
 import type { ExecutionResult } from 'graphql';
 import type { BacklogLimits } from './backlog.js';
@@ -9,23 +8,16 @@ import {
   primaryRootValue,
   subscriptionFields,
   visibleTo,
-  type FieldEvent,
   type SubscriptionField,
 } from './fields.js';
 import type { SubscriptionMetrics } from './metrics.js';
-import type { PreparedSubscription } from './planner.js';
+import { sharedVariables, type PreparedSubscription } from './planner.js';
 import { fanOutKey, scopeOf, type ViewerScope } from './scope.js';
 import { SubscriberStream } from './stream.js';
+import { Subscriber, withExtensions, type PositionedEvent, type SubscriberConnection } from './subscriber.js';
+import type { LogPosition } from '@commerce/common/events';
 
-/** The connection a subscriber belongs to, as the hub needs it. */
-export interface SubscriberConnection {
-  readonly viewer: Viewer | null;
-  readonly authorization: string | undefined;
-  /** Bytes its socket has not sent yet. */
-  bufferedBytes(): number;
-  /** Closes the connection of a subscriber that fell too far behind. */
-  closeTooSlow(field: SubscriptionField): void;
-}
+export type { SubscriberConnection } from './subscriber.js';
 
 /** One subscription to add: the prepared operation, its coerced variables and root arguments. */
 export interface SubscriptionRequest {
@@ -40,24 +32,64 @@ export interface HubDependencies {
   readonly metrics: SubscriptionMetrics;
   readonly logger: Logger;
   readonly limits: BacklogLimits;
-}
-
-/** Subscribers that receive one shared result per event. */
-interface FanOutGroup {
-  readonly key: string;
-  readonly prepared: PreparedSubscription;
-  readonly variables: Record<string, unknown>;
-  readonly args: Record<string, unknown>;
-  readonly scope: ViewerScope;
-  readonly members: Set<{ readonly stream: SubscriberStream; readonly connection: SubscriberConnection }>;
-  /** Results are delivered in event order, while executions of later events already run. */
-  delivery: Promise<void>;
+  /** The cursor of a position in `field`'s topic. */
+  readonly cursorOf: (field: SubscriptionField, position: LogPosition) => string;
 }
 
 /**
- * The fan-out: groups subscribers by (operation, variables, viewer scope); for each event and each
- * group whose arguments and visibility admit it, executes the plan once and hands the one result to
- * every member without waiting on any socket.
+ * Subscribers that receive one shared result per event: same operation, same variables (but the
+ * resume arguments `after` and `initial`), same viewer scope.
+ */
+export class FanOutGroup {
+  readonly members = new Set<Subscriber>();
+  /** Results are delivered in event order, while executions of later events already run. */
+  delivery: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly key: string,
+    readonly prepared: PreparedSubscription,
+    readonly variables: Record<string, unknown>,
+    readonly args: Record<string, unknown>,
+    readonly scope: ViewerScope,
+  ) {}
+
+  /** Whether the event passes this group's arguments and visibility (before any upstream fetch). */
+  wants(event: PositionedEvent): boolean {
+    return matchesArguments(event.input, this.args) && visibleTo(event.input, this.scope);
+  }
+
+  /** The plan execution of `event` for this group, on behalf of `representative`. */
+  execution(event: PositionedEvent, representative: SubscriberConnection): EventExecution {
+    return this.executionOf(
+      primaryRootValue(event.input),
+      event.input.event.metadata.correlationId,
+      representative,
+    );
+  }
+
+  /** The plan execution of a primary result (an event's, or a snapshot's) for this group. */
+  executionOf(
+    rootValue: Record<string, unknown>,
+    correlationId: string,
+    representative: SubscriberConnection,
+  ): EventExecution {
+    // An anonymous scope executes anonymously, whoever the representative subscriber is.
+    const anonymous = this.scope.kind === 'anonymous';
+    return {
+      prepared: this.prepared,
+      variables: this.variables,
+      rootValue,
+      authorization: anonymous ? undefined : representative.authorization,
+      viewer: anonymous ? null : representative.viewer,
+      correlationId,
+    };
+  }
+}
+
+/**
+ * The live fan-out: groups subscribers by (operation, variables, viewer scope); for each event and
+ * each group whose arguments and visibility admit it, executes the plan once and hands the one
+ * result, with the event's cursor, to every member without waiting on any socket.
  */
 export class SubscriptionHub {
   private readonly groups = new Map<SubscriptionField, Map<string, FanOutGroup>>();
@@ -70,26 +102,19 @@ export class SubscriptionHub {
     return this.subscribers;
   }
 
-  subscribe(request: SubscriptionRequest): SubscriberStream {
+  /** Adds a live subscriber (to hold while it catches up, if it resumes) and returns it. */
+  subscribe(request: SubscriptionRequest): { readonly subscriber: Subscriber; readonly group: FanOutGroup } {
     const { prepared, connection } = request;
     const field = prepared.field;
     // Public fields resolve only public data: every viewer shares one anonymous execution.
     const scope: ViewerScope =
       subscriptionFields[field].access === 'public' ? { kind: 'anonymous' } : scopeOf(connection.viewer);
-    const key = fanOutKey(prepared.key, request.variables, scope);
+    const key = fanOutKey(prepared.key, sharedVariables(prepared, request.variables), scope);
     let byKey = this.groups.get(field);
     if (!byKey) this.groups.set(field, (byKey = new Map<string, FanOutGroup>()));
     let group = byKey.get(key);
     if (!group) {
-      group = {
-        key,
-        prepared,
-        variables: request.variables,
-        args: request.args,
-        scope,
-        members: new Set(),
-        delivery: Promise.resolve(),
-      };
+      group = new FanOutGroup(key, prepared, request.variables, request.args, scope);
       byKey.set(key, group);
     }
     const { metrics } = this.deps;
@@ -107,46 +132,39 @@ export class SubscriptionHub {
         metrics.deliveryLatency.observe({ field }, Math.max(0, Date.now() - delivery.occurredAtMs) / 1000);
       },
       onEnd: () => {
-        joined.members.delete(member);
+        joined.members.delete(subscriber);
         if (joined.members.size === 0 && byKey.get(key) === joined) byKey.delete(key);
         this.subscribers -= 1;
         metrics.subscriptions.dec({ field });
       },
     });
-    const member = { stream, connection };
-    group.members.add(member);
+    const subscriber = new Subscriber(stream, connection, (position) => this.deps.cursorOf(field, position));
+    group.members.add(subscriber);
     this.subscribers += 1;
     metrics.subscriptions.inc({ field });
-    return stream;
+    return { subscriber, group };
   }
 
   /** Fans one consumed event out to the groups of its field. Never waits on subscribers. */
-  dispatch(input: FieldEvent): void {
-    const groups = this.groups.get(input.field);
+  dispatch(event: PositionedEvent): void {
+    const field = event.input.field;
+    const groups = this.groups.get(field);
     if (!groups || groups.size === 0) return;
-    const occurredAtMs = Date.parse(input.event.metadata.occurredAt);
-    const key = coalesceKey(input);
-    let rootValue: Record<string, unknown> | undefined;
+    const key = coalesceKey(event.input);
+    let cursor: string | undefined;
     for (const group of groups.values()) {
-      if (!matchesArguments(input, group.args) || !visibleTo(input, group.scope)) continue;
-      const representative = group.members.values().next();
-      if (representative.done) continue;
-      rootValue ??= primaryRootValue(input);
-      this.deps.metrics.executions.inc({ field: input.field });
-      const pending = this.deps.execute({
-        prepared: group.prepared,
-        variables: group.variables,
-        rootValue,
-        // An anonymous scope executes anonymously, whoever the representative subscriber is.
-        authorization:
-          group.scope.kind === 'anonymous' ? undefined : representative.value.connection.authorization,
-        viewer: group.scope.kind === 'anonymous' ? null : representative.value.connection.viewer,
-        correlationId: input.event.metadata.correlationId,
-      });
+      if (!group.wants(event)) continue;
+      const representative = firstAdmitting(group, event);
+      if (!representative) continue;
+      cursor ??= this.deps.cursorOf(field, event.position);
+      const extensions = { cursor };
+      this.deps.metrics.executions.inc({ field });
+      const pending = this.deps.execute(group.execution(event, representative.connection));
       group.delivery = group.delivery
         .then(() => pending)
         .then((result) => {
-          for (const member of group.members) member.stream.push({ result, occurredAtMs }, key);
+          const shared = withExtensions(result, extensions);
+          for (const member of group.members) member.deliver(shared, event, key);
         })
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'subscription delivery failed'));
     }
@@ -158,4 +176,9 @@ export class SubscriptionHub {
       for (const group of groups.values()) for (const member of [...group.members]) member.stream.end();
     }
   }
+}
+
+function firstAdmitting(group: FanOutGroup, event: PositionedEvent): Subscriber | undefined {
+  for (const member of group.members) if (member.admits(event)) return member;
+  return undefined;
 }

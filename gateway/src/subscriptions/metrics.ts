@@ -10,6 +10,9 @@ export class SubscriptionMetrics {
   readonly executions: Counter<'field'>;
   readonly coalesced: Counter<'field'>;
   readonly slowClosed: Counter<'field'>;
+  readonly replayReaders: Counter<'field'>;
+  readonly replayed: Counter<'field'>;
+  readonly resumed: Counter<'field' | 'outcome'>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -59,6 +62,24 @@ export class SubscriptionMetrics {
       name: 'gateway_subscription_slow_closed_total',
       help: 'Connections closed because a subscriber fell too far behind',
       labelNames: ['field'],
+      registers,
+    });
+    this.replayReaders = new Counter({
+      name: 'gateway_subscription_replay_readers_total',
+      help: 'Topic readers opened to replay events to resuming subscribers (shared between them)',
+      labelNames: ['field'],
+      registers,
+    });
+    this.replayed = new Counter({
+      name: 'gateway_subscription_replay_executions_total',
+      help: 'Plan executions of replayed events (one per event per fan-out group of a reader)',
+      labelNames: ['field'],
+      registers,
+    });
+    this.resumed = new Counter({
+      name: 'gateway_subscription_resumes_total',
+      help: 'Subscriptions started with `after` or `initial`, by outcome (replay, snapshot, expired, bad)',
+      labelNames: ['field', 'outcome'],
       registers,
     });
   }

@@ -37,6 +37,22 @@ export interface PreparedSubscription {
   readonly plan: QueryPlan;
   readonly fieldDefinition: GraphQLField<unknown, unknown>;
   readonly fieldNode: FieldNode;
+  /** The variables given to the root field's `after` and `initial`: they never split a fan-out group. */
+  readonly resumeVariables: readonly string[];
+}
+
+/** The root field's resume arguments: where to start, not what to receive. */
+const resumeArguments = new Set(['after', 'initial']);
+
+/** A subscriber's variables without those feeding the resume arguments. */
+export function sharedVariables(
+  prepared: PreparedSubscription,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  if (prepared.resumeVariables.length === 0) return variables;
+  const shared = { ...variables };
+  for (const name of prepared.resumeVariables) delete shared[name];
+  return shared;
 }
 
 /** A subscriber's variables, coerced, and the root field's arguments (that filter the events). */
@@ -191,6 +207,11 @@ export class SubscriptionPlanner {
       plan: { kind: 'QueryPlan', node: { kind: 'Sequence', nodes } },
       fieldDefinition,
       fieldNode,
+      resumeVariables: (fieldNode.arguments ?? []).flatMap((argument) =>
+        resumeArguments.has(argument.name.value) && argument.value.kind === Kind.VARIABLE
+          ? [argument.value.name.value]
+          : [],
+      ),
     };
   }
 }

@@ -12,7 +12,7 @@ import { authenticateConnection } from './auth.js';
 import { Connection, type Connections } from './connections.js';
 import { accessTo } from './fields.js';
 import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner } from './planner.js';
-import type { SubscriptionHub } from './hub.js';
+import type { Resumption, StartPoint } from './resume.js';
 import { subscriptionQuery } from '../trusted-documents/graphql-ws.js';
 import { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
@@ -24,12 +24,13 @@ class AcceptedSubscription {
     readonly prepared: PreparedSubscription,
     readonly args: SubscriptionArguments,
     readonly connection: Connection,
+    readonly start: StartPoint,
   ) {}
 }
 
 export interface ProtocolDependencies {
   readonly planner: SubscriptionPlanner;
-  readonly hub: SubscriptionHub;
+  readonly resumption: Resumption;
   readonly connections: Connections;
   readonly jwtPublicKey: string;
   readonly logger: Logger;
@@ -52,7 +53,7 @@ export interface ProtocolDependencies {
  *   So does a document the trusted documents refuse (trusted-documents/graphql-ws.ts).
  */
 export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
-  const { planner, hub, connections } = deps;
+  const { planner, resumption, connections } = deps;
   const trustedDocuments = deps.trustedDocuments ?? TrustedDocuments.off();
   return {
     isProd: true,
@@ -98,6 +99,8 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       }
       const args = planner.argumentsOf(prepared, payload.variables);
       if (isErrors(args)) return args;
+      const start = await resumption.startPoint(prepared.field, args.args);
+      if (isErrors(start)) return start;
       const refused = await deps.guard?.subscribe(connection.socket, id, prepared.key);
       if (refused) return refused;
       return {
@@ -105,7 +108,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         document: prepared.document,
         operationName: prepared.operationName,
         variableValues: args.variables,
-        contextValue: new AcceptedSubscription(prepared, args, connection),
+        contextValue: new AcceptedSubscription(prepared, args, connection, start),
       };
     },
     subscribe: (args) => {
@@ -117,12 +120,15 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
           ],
         };
       }
-      return hub.subscribe({
-        prepared: accepted.prepared,
-        variables: accepted.args.variables,
-        args: accepted.args.args,
-        connection: accepted.connection,
-      });
+      return resumption.start(
+        {
+          prepared: accepted.prepared,
+          variables: accepted.args.variables,
+          args: accepted.args.args,
+          connection: accepted.connection,
+        },
+        accepted.start,
+      );
     },
     execute: () => ({
       errors: [

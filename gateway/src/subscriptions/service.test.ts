@@ -6,10 +6,10 @@ import { generateKeyPair, signAccessToken, type Viewer } from '@commerce/common/
 import {
   createEnvelope,
   InMemoryEventBus,
-  type EventBus,
-  type SubscribeOptions,
+  InMemoryTopicLog,
+  type LogPosition,
+  type TopicLog,
   type TopicName,
-  type Topics,
 } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { closeServer, listen } from '@commerce/common/server';
@@ -114,7 +114,7 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
       },
       jwtPublicKey: keys.publicKey,
       logger: createLogger('test'),
-      subscriptions: { bus, instanceId: 'unit' },
+      subscriptions: { log: new InMemoryTopicLog(bus), instanceId: 'unit' },
     });
   });
 
@@ -215,34 +215,35 @@ describe('subscription service (in-process bus, stub subgraphs)', () => {
   });
 });
 
-/** An in-process bus recording subscriptions; subscribing to `refused` fails. */
-function recordingBus(refused?: TopicName) {
-  const inner = new InMemoryEventBus();
-  const subscribed: { topic: TopicName; group: string; options: SubscribeOptions | undefined }[] = [];
-  const active = new Set<TopicName>();
-  const bus: EventBus<Topics> = {
-    publish: (topic, key, event) => inner.publish(topic, key, event),
-    async subscribe(topic, group, handle, options) {
-      if (topic === refused) throw new Error(`${topic} refused`);
-      subscribed.push({ topic, group, options });
-      const unsubscribe = await inner.subscribe(topic, group, handle, options);
-      active.add(topic);
-      return async () => {
-        await unsubscribe();
-        active.delete(topic);
-      };
+/** An in-process topic log recording the reads; the bounds of `refused` cannot be read. */
+function recordingLog(refused?: TopicName) {
+  const bus = new InMemoryEventBus();
+  const inner = new InMemoryTopicLog(bus);
+  const reading = new Set<TopicName>();
+  const started: { topic: TopicName; from: LogPosition }[] = [];
+  const log: TopicLog = {
+    namespace: inner.namespace,
+    bounds: (topic) => (topic === refused ? Promise.reject(new Error(`${topic} refused`)) : inner.bounds(topic)),
+    async read(topic, from, onRecords, options) {
+      started.push({ topic, from });
+      reading.add(topic);
+      try {
+        await inner.read(topic, from, onRecords, options);
+      } finally {
+        reading.delete(topic);
+      }
     },
     close: () => inner.close(),
   };
-  return { bus, subscribed, active };
+  return { bus, log, started, reading };
 }
 
-describe('subscription service consumers', () => {
+describe('subscription service topics', () => {
   const fieldTopics = new Set(Object.values(subscriptionFields).map(({ topic }) => topic));
-  const start = (bus: EventBus<Topics>) =>
+  const start = (log: TopicLog) =>
     startSubscriptionService({
       server: createServer(),
-      bus,
+      log,
       supergraphSdl,
       dataSource: (_name, url) => new RemoteGraphQLDataSource({ url }),
       jwtPublicKey: generateKeyPair().publicKey,
@@ -251,25 +252,22 @@ describe('subscription service consumers', () => {
       instanceId: 'topics',
     });
 
-  it('consumes the topic of every Subscription field of fields.ts, in its own group from the latest offset', async () => {
-    const recording = recordingBus();
-    const service = await start(recording.bus);
+  it('reads the topic of every Subscription field of fields.ts from its end, and stops reading on close', async () => {
+    const recording = recordingLog();
+    await recording.bus.publish('stock.updated', 'p1', stockUpdatedEvent('p1', 1));
+    const service = await start(recording.log);
     expect(new Set(service.topics)).toEqual(fieldTopics);
     expect(service.topics).toHaveLength(fieldTopics.size);
-    expect(new Set(recording.subscribed.map(({ topic }) => topic))).toEqual(fieldTopics);
-    expect(recording.subscribed).toHaveLength(fieldTopics.size);
-    for (const { group, options } of recording.subscribed) {
-      expect(group).toBe('gateway-topics');
-      expect(options).toEqual({ fromBeginning: false });
-    }
+    expect(new Set(recording.started.map(({ topic }) => topic))).toEqual(fieldTopics);
+    expect(recording.started).toHaveLength(fieldTopics.size);
+    expect(recording.started.find(({ topic }) => topic === 'stock.updated')?.from).toEqual([1]);
     await service.close();
-    expect(recording.active.size).toBe(0);
+    expect(recording.reading.size).toBe(0);
   });
 
-  it('fails to start when one topic cannot be consumed, undoing the consumers that started', async () => {
-    const recording = recordingBus('order.placed');
-    await expect(start(recording.bus)).rejects.toThrow('order.placed refused');
-    expect(recording.subscribed).toHaveLength(fieldTopics.size - 1);
-    expect(recording.active.size).toBe(0);
+  it('fails to start when a topic cannot be read', async () => {
+    const recording = recordingLog('order.placed');
+    await expect(start(recording.log)).rejects.toThrow('order.placed refused');
+    expect(recording.reading.size).toBe(0);
   });
 });

@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import {
-  consumer,
-  subscribeAll,
-  type Consumer,
-  type EventBus,
-  type TopicName,
-  type Topics,
-} from '@commerce/common/events';
+import type { LogPosition, TopicLog, TopicName } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
@@ -18,15 +11,13 @@ import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import type { OperationLimiter } from '../limits/operation-limiter.js';
 import { defaultBacklogLimits, type BacklogLimits } from './backlog.js';
 import { Connections } from './connections.js';
-import { EventExecutor } from './executor.js';
-import {
-  subscriptionFieldNames,
-  subscriptionFields,
-  type FieldEvent,
-  type FieldTopic,
-  type SubscriptionField,
-} from './fields.js';
+import { EventExecutor, type EventExecution } from './executor.js';
+import { encodeCursor } from './cursor.js';
+import { subscriptionFieldNames, subscriptionFields, type SubscriptionField } from './fields.js';
 import { SubscriptionHub } from './hub.js';
+import { LiveTopics } from './live-topics.js';
+import { ReplayReaders } from './replay.js';
+import { Resumption } from './resume.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
 import { SubscriptionPlanner } from './planner.js';
@@ -35,8 +26,8 @@ import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js
 export interface SubscriptionServiceOptions {
   /** The gateway's HTTP server: WebSocket upgrades of `path` are served here. */
   readonly server: Server;
-  /** Where the subscription topics are consumed from (Kafka in production). */
-  readonly bus: EventBus<Topics>;
+  /** Where the subscription topics are read from, by position (Kafka in production). */
+  readonly log: TopicLog;
   readonly supergraphSdl: string;
   /** The gateway's data source for an HTTP subgraph (name and URL as composed into the supergraph). */
   readonly dataSource: (name: string, url: string) => GraphQLDataSource;
@@ -44,7 +35,7 @@ export interface SubscriptionServiceOptions {
   readonly logger: Logger;
   /** Receives the service's metrics (the gateway's own registry). */
   readonly registry: Registry;
-  /** Names this instance's consumer group `gateway-<instanceId>`; default: random per process. */
+  /** Names this instance in logs; default: random per process. */
   readonly instanceId?: string;
   /** Default /graphql. */
   readonly path?: string;
@@ -64,9 +55,9 @@ export interface SubscriptionServiceOptions {
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
 export interface SubscriptionService {
   readonly instanceId: string;
-  /** The consumer group (before the bus's per-topic suffix) every topic is consumed with. */
-  readonly consumerGroup: string;
   readonly topics: readonly TopicName[];
+  /** Replay readers running now (shared by the subscribers resuming from nearby cursors). */
+  replayReaderCount(): number;
   /** Active subscriptions on this instance. */
   subscriptionCount(): number;
   /** Open WebSocket connections on this instance. */
@@ -77,15 +68,15 @@ export interface SubscriptionService {
 
 /**
  * Starts the subscription service on the gateway's HTTP server: graphql-ws on upgrades of /graphql,
- * one consumer per subscription topic in this instance's own group, starting at the latest offset
- * (every instance sees every event; an instance only serves what happens while it runs).
+ * one live reader per subscription topic from its end (no consumer group: every instance sees
+ * every event, and leaves nothing behind in Kafka), and replay readers for subscribers resuming
+ * with a cursor from any instance.
  */
 export async function startSubscriptionService(
   options: SubscriptionServiceOptions,
 ): Promise<SubscriptionService> {
   const logger = options.logger.child({ component: 'subscriptions' });
   const instanceId = options.instanceId ?? randomBytes(6).toString('hex');
-  const consumerGroup = `gateway-${instanceId}`;
   const path = options.path ?? '/graphql';
   const metrics = new SubscriptionMetrics(options.registry);
   const planner = new SubscriptionPlanner(options.supergraphSdl, {
@@ -98,21 +89,48 @@ export async function startSubscriptionService(
       .map(({ name, url }) => [name, options.dataSource(name, url)]),
   );
   const executor = new EventExecutor(planner, subgraphs, logger);
+  const execute = (execution: EventExecution) => executor.execute(execution);
+  const { log } = options;
+  const cursorOf = (field: SubscriptionField, position: LogPosition): string =>
+    encodeCursor(`${log.namespace}${subscriptionFields[field].topic}`, position);
   const hub = new SubscriptionHub({
-    execute: (execution) => executor.execute(execution),
+    execute,
     metrics,
     logger,
     limits: { ...defaultBacklogLimits, ...options.limits },
+    cursorOf,
   });
-
-  const consumers = subscriptionFieldNames.map((field) =>
-    fieldConsumer(field, (topic, input) => {
-      metrics.eventsConsumed.inc({ topic });
-      hub.dispatch(input);
-    }),
+  const live = new LiveTopics(log, subscriptionFieldNames, logger);
+  const replays = new Map(
+    subscriptionFieldNames.map((field) => [
+      field,
+      new ReplayReaders({
+        log,
+        field,
+        topic: subscriptionFields[field].topic,
+        execute,
+        cursorOf: (position) => cursorOf(field, position),
+        metrics,
+        logger,
+      }),
+    ]),
   );
-  const topics = consumers.map(({ topic }) => topic);
-  const unsubscribe = await subscribeAll(options.bus, consumerGroup, consumers, { fromBeginning: false });
+  const resumption = new Resumption({
+    hub,
+    live,
+    log,
+    replays,
+    execute,
+    query: (subgraph, query, variables, execution) => executor.query(subgraph, query, variables, execution),
+    cursorOf,
+    metrics,
+    logger,
+  });
+  const topics = subscriptionFieldNames.map((field) => subscriptionFields[field].topic);
+  await live.start((event) => {
+    metrics.eventsConsumed.inc({ topic: subscriptionFields[event.input.field].topic });
+    hub.dispatch(event);
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const connections = new Connections(metrics);
@@ -124,7 +142,7 @@ export async function startSubscriptionService(
   const graphqlWs = useServer(
     graphqlWsOptions({
       planner,
-      hub,
+      resumption,
       connections,
       jwtPublicKey: options.jwtPublicKey,
       logger,
@@ -146,20 +164,21 @@ export async function startSubscriptionService(
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.server.on('upgrade', onUpgrade);
-  logger.info({ consumerGroup, topics }, 'subscriptions ready');
+  logger.info({ instanceId, topics }, 'subscriptions ready');
 
   return {
     instanceId,
-    consumerGroup,
     topics,
+    replayReaderCount: () => [...replays.values()].reduce((sum, readers) => sum + readers.size, 0),
     subscriptionCount: () => hub.size,
     connectionCount: () => connections.size,
     close() {
       closing ??= (async () => {
         options.server.off('upgrade', onUpgrade);
-        const stopping = unsubscribe().catch((error: unknown) =>
-          logger.warn({ err: error }, 'consumer did not stop cleanly'),
-        );
+        for (const readers of replays.values()) readers.close();
+        const stopping = live
+          .stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'live readers did not stop cleanly'));
         hub.endAll();
         await connections.drained(2_000);
         await connections.closeAll(1001, 'Server shutting down', 2_000);
@@ -169,16 +188,4 @@ export async function startSubscriptionService(
       return closing;
     },
   };
-}
-
-/** The consumer of the topic feeding `field` (fields.ts), each event tagged with that field. */
-function fieldConsumer<F extends SubscriptionField>(
-  field: F,
-  dispatch: (topic: TopicName, input: FieldEvent<F>) => void,
-): Consumer {
-  const topic: FieldTopic<F> = subscriptionFields[field].topic;
-  return consumer(topic, (event) => {
-    dispatch(topic, { field, event });
-    return Promise.resolve();
-  });
 }

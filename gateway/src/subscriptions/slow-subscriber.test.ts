@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { generateKeyPair } from '@commerce/common/auth';
-import { createEnvelope, InMemoryEventBus } from '@commerce/common/events';
+import { createEnvelope, InMemoryEventBus, InMemoryTopicLog } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('a slow subscriber', () => {
       subgraphUrls: {},
       jwtPublicKey: generateKeyPair().publicKey,
       logger: createLogger('test'),
-      subscriptions: { bus, instanceId: 'slow', limits: { maxQueued: 16 } },
+      subscriptions: { log: new InMemoryTopicLog(bus), instanceId: 'slow', limits: { maxQueued: 16 } },
       // The bulky selection is 300 aliases, far over the default alias limit.
       operationLimits: { ...defaultOperationLimits, maxAliases: 300 },
     });

@@ -29,6 +29,8 @@ export interface SubscriberStreamOptions {
 export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly queue: Queued<Delivery>[] = [];
   private waiting: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
+  /** A replay waiting for the queue to shrink (`room`). */
+  private roomWaiter: (() => void) | undefined;
   private ended = false;
 
   constructor(private readonly options: SubscriberStreamOptions) {}
@@ -54,11 +56,30 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
       this.options.limits,
     );
     if (admission === 'coalesced') this.options.onCoalesced?.();
-    if (admission === 'overflow') {
-      this.finish(true);
-      this.options.onOverflow();
-    }
+    if (admission === 'overflow') this.overflow();
     return admission;
+  }
+
+  /** Ends the stream of a subscriber too far behind; its connection is closed (onOverflow). */
+  overflow(): void {
+    if (this.ended) return;
+    this.finish(true);
+    this.options.onOverflow();
+  }
+
+  /**
+   * Resolves once at most half the backlog limit is queued (or the stream ended): a replay pushes
+   * no faster than the subscriber reads, so that it is never coalesced nor closed for lagging.
+   */
+  room(): Promise<void> {
+    if (this.ended || this.queue.length < this.options.limits.maxQueued / 2) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.roomWaiter;
+      this.roomWaiter = () => {
+        previous?.();
+        resolve();
+      };
+    });
   }
 
   /** Ends the stream after the results already queued: graphql-ws then sends `complete`. */
@@ -68,6 +89,7 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     const item = this.queue.shift();
+    if (this.roomWaiter && this.queue.length < this.options.limits.maxQueued / 2) this.wakeRoom();
     if (item) {
       this.options.onDeliver?.(item.value);
       return Promise.resolve({ value: item.value.result, done: false });
@@ -91,10 +113,17 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
     return this;
   }
 
+  private wakeRoom(): void {
+    const waiter = this.roomWaiter;
+    this.roomWaiter = undefined;
+    waiter?.();
+  }
+
   private finish(discard: boolean): void {
     if (discard) this.queue.length = 0;
     if (this.ended) return;
     this.ended = true;
+    this.wakeRoom();
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.({ value: undefined, done: true });

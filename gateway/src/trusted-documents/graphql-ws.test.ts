@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generateKeyPair } from '@commerce/common/auth';
-import { InMemoryEventBus } from '@commerce/common/events';
+import { InMemoryEventBus, InMemoryTopicLog } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { parse } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
@@ -44,7 +44,7 @@ describe('graphql-ws subscriptions with TRUSTED_DOCUMENTS', () => {
         subgraphUrls: {},
         jwtPublicKey: keys.publicKey,
         logger: createLogger('test'),
-        subscriptions: { bus },
+        subscriptions: { log: new InMemoryTopicLog(bus) },
         trustedDocuments: { mode },
       });
       gateways[mode] = { gateway, bus };
