@@ -93,6 +93,9 @@ const safeCodes = new Set<string>([
   // The gateway's rate limits (HTTP 429 with Retry-After).
   'RATE_LIMITED',
   'OPERATION_LIMIT_EXCEEDED',
+  // Resume cursors of subscriptions (gateway/src/subscriptions/cursor.ts).
+  'CURSOR_EXPIRED',
+  'BAD_CURSOR',
 ]);
 
 /**

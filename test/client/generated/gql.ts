@@ -28,6 +28,8 @@ type Documents = {
     "\n  mutation PayOrder($orderId: ID!, $payment: PaymentInput!) {\n    payOrder(orderId: $orderId, payment: $payment) {\n      id\n      status\n      total\n      version\n      payments {\n        id\n        amount\n        status\n        failureReason\n      }\n      history {\n        status\n        reason\n      }\n    }\n  }\n": typeof types.PayOrderDocument,
     "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelOrderDocument,
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrdersWithInventoryDocument,
+    "\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n": typeof types.StockResumeDocument,
+    "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n": typeof types.OrderPlacedResumeDocument,
     "\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": typeof types.StockUpdatedDocument,
     "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": typeof types.StockWithNameDocument,
@@ -51,6 +53,8 @@ const documents: Documents = {
     "\n  mutation PayOrder($orderId: ID!, $payment: PaymentInput!) {\n    payOrder(orderId: $orderId, payment: $payment) {\n      id\n      status\n      total\n      version\n      payments {\n        id\n        amount\n        status\n        failureReason\n      }\n      history {\n        status\n        reason\n      }\n    }\n  }\n": types.PayOrderDocument,
     "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelOrderDocument,
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": types.OrdersWithInventoryDocument,
+    "\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n": types.StockResumeDocument,
+    "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n": types.OrderPlacedResumeDocument,
     "\n  subscription StockUpdated($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": types.StockUpdatedDocument,
     "\n  subscription StockLevel($productId: ID) {\n    stockUpdated(productId: $productId) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID) {\n    stockUpdated(productId: $productId) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": types.StockWithNameDocument,
@@ -130,6 +134,14 @@ export function graphql(source: "\n  mutation CancelOrder($id: ID!) {\n    cance
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
