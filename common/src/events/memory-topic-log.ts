@@ -28,7 +28,12 @@ export class InMemoryTopicLog implements TopicLog {
         const message = messages[next];
         if (!message) continue;
         try {
-          records.push({ partition: 0, offset: next, key: message.key, event: decodeEnvelope(topic, message.value) });
+          records.push({
+            partition: 0,
+            offset: next,
+            key: message.key,
+            event: decodeEnvelope(topic, message.value),
+          });
         } catch {
           options.onInvalid?.(0, next);
         }
@@ -46,6 +51,10 @@ export class InMemoryTopicLog implements TopicLog {
   /** Resolves on the next message appended to `topic`, or when the signal aborts. */
   private appended(topic: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
       const stop = this.bus.onAppend((appendedTo) => {
         if (appendedTo === topic) done();
       });

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createKafkaClient, createKafkaTopicLog, KafkaEventBus, type KafkaTopicLog } from '@commerce/common/events';
+import {
+  createKafkaClient,
+  createKafkaTopicLog,
+  KafkaEventBus,
+  type KafkaTopicLog,
+} from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe, type LiveSubscription } from '../../../test/client/subscriptions.js';

@@ -45,7 +45,9 @@ export class LiveTopics {
             this.logger.warn({ topic, partition, offset }, 'invalid event skipped'),
         },
       );
-      this.reading.push(reading.catch((error: unknown) => this.logger.error({ err: error, topic }, 'live reader failed')));
+      this.reading.push(
+        reading.catch((error: unknown) => this.logger.error({ err: error, topic }, 'live reader failed')),
+      );
     });
   }
 

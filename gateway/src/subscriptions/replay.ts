@@ -1,4 +1,11 @@
-import { advance, reached, type LogPosition, type LogRecord, type TopicLog, type TopicName } from '@commerce/common/events';
+import {
+  advance,
+  reached,
+  type LogPosition,
+  type LogRecord,
+  type TopicLog,
+  type TopicName,
+} from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import type { ExecutionResult } from 'graphql';
 import type { EventExecution } from './executor.js';

@@ -52,7 +52,8 @@ export class Resumption {
     if (typeof after === 'string') {
       const topic = subscriptionFields[field].topic;
       const from = decodeCursor(after, this.topicId(field));
-      const refusal = from instanceof GraphQLError ? from : checkCursor(from, await this.deps.log.bounds(topic));
+      const refusal =
+        from instanceof GraphQLError ? from : checkCursor(from, await this.deps.log.bounds(topic));
       if (refusal) {
         const outcome = refusal.extensions['code'] === 'CURSOR_EXPIRED' ? 'expired' : 'bad';
         this.deps.metrics.resumed.inc({ field, outcome });

@@ -223,7 +223,8 @@ function recordingLog(refused?: TopicName) {
   const started: { topic: TopicName; from: LogPosition }[] = [];
   const log: TopicLog = {
     namespace: inner.namespace,
-    bounds: (topic) => (topic === refused ? Promise.reject(new Error(`${topic} refused`)) : inner.bounds(topic)),
+    bounds: (topic) =>
+      topic === refused ? Promise.reject(new Error(`${topic} refused`)) : inner.bounds(topic),
     async read(topic, from, onRecords, options) {
       started.push({ topic, from });
       reading.add(topic);

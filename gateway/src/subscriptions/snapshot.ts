@@ -81,7 +81,10 @@ export async function currentState(
 
 function firstError(result: ExecutionResult): GraphQLError | undefined {
   const error = result.errors?.[0];
-  return error && new GraphQLError(error.message, { extensions: { code: 'INTERNAL_SERVER_ERROR', ...error.extensions } });
+  return (
+    error &&
+    new GraphQLError(error.message, { extensions: { code: 'INTERNAL_SERVER_ERROR', ...error.extensions } })
+  );
 }
 
 function notFound(message: string): GraphQLError {

@@ -30,7 +30,10 @@ export function versionOf(input: FieldEvent): number | undefined {
 }
 
 /** The result with the event's cursor in `extensions.cursor` (and any other extensions). */
-export function withExtensions(result: ExecutionResult, extensions: Record<string, unknown>): ExecutionResult {
+export function withExtensions(
+  result: ExecutionResult,
+  extensions: Record<string, unknown>,
+): ExecutionResult {
   return { ...result, extensions: { ...result.extensions, ...extensions } };
 }
 
@@ -90,7 +93,10 @@ export class Subscriber {
       else this.held.push({ result, event, coalesceKey });
       return;
     }
-    this.stream.push({ result: this.withOwnCursor(result, event.position), occurredAtMs: occurredAt(event) }, coalesceKey);
+    this.stream.push(
+      { result: this.withOwnCursor(result, event.position), occurredAtMs: occurredAt(event) },
+      coalesceKey,
+    );
   }
 
   /** A replayed result, delivered ahead of the held live ones (the replay waits for room). */
