@@ -32,6 +32,11 @@ export interface ReplayDependencies {
   readonly logger: Logger;
   /** How many events a reader may be behind a newcomer and still take it on (default 100 000). */
   readonly window?: number;
+  /**
+   * How long a new reader waits before its first fetch, so that clients resuming at once (after a
+   * deploy or a network blip) share it rather than each open one (default 50 ms).
+   */
+  readonly lingerMs?: number;
 }
 
 /** Plan executions running at once in one reader (they are delivered in event order). */
@@ -111,7 +116,12 @@ class ReplayReader {
   }
 
   start(): void {
+    setTimeout(() => this.read(), this.deps.lingerMs ?? 50).unref();
+  }
+
+  private read(): void {
     const { log, topic, logger } = this.deps;
+    if (this.stopping.signal.aborted) return;
     log
       .read(topic, this.start_, (records) => this.deliver(records), {
         signal: this.stopping.signal,
