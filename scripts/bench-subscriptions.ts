@@ -12,7 +12,6 @@
  * and server memory per connection.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -26,6 +25,7 @@ import {
   StockWithNameSubscription,
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
+import { intArg, loadInfraEnv } from '../test/harness/bench-args.js';
 
 type ToClients =
   | { readonly type: 'open'; readonly url: string; readonly subscribers: number; readonly productId: string }
@@ -47,7 +47,8 @@ type StockDocument = TypedDocumentNode<
 const now = (): number => performance.timeOrigin + performance.now();
 const timeLimitMs = 5 * 60_000;
 
-if (process.argv.includes('--clients')) runClients();
+if (process.argv.includes('--resume')) await import('./bench-resume.js');
+else if (process.argv.includes('--clients')) runClients();
 else await runBench();
 
 async function runBench(): Promise<void> {
@@ -240,24 +241,6 @@ function histogramMean(metrics: string): string {
   );
   if (!sum?.[1] || !count?.[1] || Number(count[1]) === 0) return '-';
   return ((Number(sum[1]) / Number(count[1])) * 1000).toFixed(1);
-}
-
-function intArg(name: string, fallback: number, min: number, max: number): number {
-  const index = process.argv.indexOf(name);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be an integer in [${min}, ${max}]`);
-  return value;
-}
-
-/** The variables printed by `npm run infra:up`, for those not already set. */
-function loadInfraEnv(): void {
-  const file = fileURLToPath(new URL('../.infra/env', import.meta.url));
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) process.env[line.slice(0, at)] ??= line.slice(at + 1);
-  }
 }
 
 /** A `gc()` to call before measuring memory (a no-op when V8 refuses). */
