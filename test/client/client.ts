@@ -3,7 +3,14 @@ import { print, type DocumentNode } from 'graphql';
 import { isUnknownId, persistedQueryOf } from './persisted.js';
 import { subscribe, type LiveSubscription, type SubscribeOptions } from './subscriptions.js';
 
-export type { ClosedEvent, LiveSubscription, SubscribeOptions, SubscriptionResult } from './subscriptions.js';
+export type {
+  ClosedEvent,
+  Ending,
+  LiveSubscription,
+  ResumePolicy,
+  SubscribeOptions,
+  SubscriptionResult,
+} from './subscriptions.js';
 export { connect, type LiveConnection, type SubscriptionEnd } from './subscriptions.js';
 
 /** One error of a GraphQL response; `extensions.code` is the project's stable error code. */
@@ -43,7 +50,9 @@ export interface Client {
   ): Promise<Response<TResult>>;
   /**
    * Subscribes over graphql-ws (WebSocket, same URL), one connection per call; the token goes in
-   * `connection_init`. Iterate the results, or wait on them with `waitFor`.
+   * `connection_init`. Iterate the results, or wait on them with `waitFor`. A document that declares
+   * `$after: String` resumes by itself when the socket drops (reconnects with backoff, subscribes
+   * again with `after` set to the last event's cursor); `options.after` starts after a kept cursor.
    */
   subscribe<TResult, TVariables>(
     document: TypedDocumentNode<TResult, TVariables>,

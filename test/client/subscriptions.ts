@@ -1,50 +1,70 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient as createWsClient, type SubscribePayload } from 'graphql-ws';
+import { createClient as createWsClient, type Client as WsClient, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ResponseError } from './client.js';
+import { connectionParamsOf, type ConnectionOptions } from './connection.js';
 import { isUnknownId, persistedQueryOf } from './persisted.js';
+import {
+  afterVariable,
+  backoffDelay,
+  closeEventOf,
+  declaresAfter,
+  isResumableClose,
+  mayRetry,
+  positionOf,
+  refusesCursor,
+  type ResumePolicy,
+} from './resume.js';
+import {
+  ResultLog,
+  type ClosedEvent,
+  type Ending,
+  type SubscriptionResult,
+  type WaitOptions,
+} from './results.js';
 
-/** One result of a subscription (a graphql-ws `next`), or the errors of an `error` message. */
-export interface SubscriptionResult<TResult> {
-  readonly data: TResult | null | undefined;
-  readonly errors: readonly ResponseError[] | undefined;
-}
+export { connect, type ConnectionOptions, type LiveConnection, type SubscriptionEnd } from './connection.js';
+export type { ClosedEvent, Ending, SubscriptionResult, WaitOptions } from './results.js';
+export type { ResumePolicy } from './resume.js';
 
-/** How the server closed the WebSocket (graphql-ws codes: 4401 Unauthorized, 4403 Forbidden ...). */
-export interface ClosedEvent {
-  readonly code: number;
-  readonly reason: string;
-}
-
-export interface SubscribeOptions {
-  /** Sent in `connection_init` as `{ authorization: 'Bearer <token>' }`. */
-  readonly token?: string;
-  /** The whole `connection_init` payload instead (e.g. `{ token }`); overrides `token`. */
-  readonly connectionParams?: Readonly<Record<string, unknown>>;
-}
-
-export interface WaitOptions {
-  /** Default 30 000 ms. */
-  readonly timeoutMs?: number;
-  /** Says what was awaited when the deadline passes. */
-  readonly message?: string;
+export interface SubscribeOptions extends ConnectionOptions {
+  /**
+   * Start after this cursor (an event's `cursor`, kept from an earlier subscription): sent as the
+   * `after` variable, so the server first replays what came after it. Needs a document that declares
+   * `$after: String` (and passes it to its field).
+   */
+  readonly after?: string;
+  /**
+   * How to reconnect when the socket drops (see `isResumableClose`): by default up to 8 attempts in
+   * a row, exponential backoff with full jitter from 250 ms up to 15 s. `false`: never reconnect.
+   * Only a document that declares `$after` resumes; another one ends with its socket, as before.
+   */
+  readonly resume?: ResumePolicy | false;
 }
 
 /**
- * A live subscription over its own graphql-ws connection: an async iterable of its results, and a
- * collector (`results`, `waitFor`) for tests that wait on events instead of sleeping.
+ * A live subscription: an async iterable of its results, and a collector (`results`, `waitFor`) for
+ * tests that wait on events instead of sleeping. A dropped socket is reconnected and the operation
+ * subscribed again with `after: cursor`: the application sees one stream, in order, without gaps.
  */
 export interface LiveSubscription<TResult> extends AsyncIterable<SubscriptionResult<TResult>> {
   /** Every result received so far, in order. */
   readonly results: readonly SubscriptionResult<TResult>[];
-  /** Resolves once the server acknowledged the connection (`connection_ack`). */
+  /** The cursor of the last event received (or the `after` it started from): where a resume starts. */
+  readonly cursor: string | undefined;
+  /** How many times the socket was reconnected after a drop. */
+  readonly reconnects: number;
+  /** Resolves once the server acknowledged the (first) connection (`connection_ack`). */
   readonly connected: Promise<void>;
-  /** Resolves when the socket closes, with the server's close code and reason. */
+  /** Resolves when the socket closes for good (a close that is not resumed), with its code and reason. */
   readonly closed: Promise<ClosedEvent>;
-  /** Resolves when the subscription ended: 'complete' sent by the server, or the socket 'closed' first. */
-  readonly completed: Promise<'complete' | 'closed'>;
-  /** The first result, received or to come, that satisfies `predicate`; rejects at the deadline or on close. */
+  /**
+   * Resolves when the subscription ended: 'complete' sent by the server, an 'error' message (e.g.
+   * CURSOR_EXPIRED, BAD_CURSOR: its errors are the last result), or the socket 'closed' for good.
+   */
+  readonly completed: Promise<Ending>;
+  /** The first result, received or to come, that satisfies `predicate`; rejects at the deadline or on the end. */
   waitFor(
     predicate: (result: SubscriptionResult<TResult>) => boolean,
     options?: WaitOptions,
@@ -53,16 +73,15 @@ export interface LiveSubscription<TResult> extends AsyncIterable<SubscriptionRes
   close(): Promise<void>;
 }
 
-interface Waiter<TResult> {
-  readonly predicate: (result: SubscriptionResult<TResult>) => boolean;
-  readonly resolve: (result: SubscriptionResult<TResult>) => void;
-  readonly reject: (error: Error) => void;
-}
-
 /**
  * Opens a graphql-ws connection to `httpUrl` (its ws:// twin) and subscribes to `document` by id
  * (`extensions.persistedQuery` beside an empty `query`, which graphql-ws requires); a gateway that
  * does not hold it (PERSISTED_QUERY_NOT_FOUND) gets the text on the same connection instead.
+ *
+ * Each connection is a graphql-ws client without retries of its own: graphql-ws would subscribe again
+ * with the first payload, and a resume must send the last cursor. A resumable close (see
+ * `isResumableClose`) opens a new connection after `backoffDelay` and subscribes with the variables
+ * plus `after: <last cursor>`; the server replays what was missed, then continues live.
  */
 export function subscribe<TResult, TVariables>(
   httpUrl: string,
@@ -70,193 +89,146 @@ export function subscribe<TResult, TVariables>(
   variables: TVariables,
   options: SubscribeOptions = {},
 ): LiveSubscription<TResult> {
-  const results: SubscriptionResult<TResult>[] = [];
-  const waiters = new Set<Waiter<TResult>>();
-  const listeners = new Set<() => void>();
-  let ended: ClosedEvent | 'completed' | undefined;
-  let markConnected!: () => void;
-  let markClosed!: (event: ClosedEvent) => void;
-  let markCompleted!: (how: 'complete' | 'closed') => void;
-  const connected = new Promise<void>((resolve) => (markConnected = resolve));
-  const closed = new Promise<ClosedEvent>((resolve) => (markClosed = resolve));
-  const completed = new Promise<'complete' | 'closed'>((resolve) => (markCompleted = resolve));
-
-  const receive = (result: SubscriptionResult<TResult>): void => {
-    results.push(result);
-    for (const waiter of waiters) {
-      if (waiter.predicate(result)) {
-        waiters.delete(waiter);
-        waiter.resolve(result);
-      }
-    }
-    for (const listener of listeners) listener();
-  };
-  const end = (how: ClosedEvent | 'completed'): void => {
-    ended ??= how;
-    markCompleted(how === 'completed' ? 'complete' : 'closed');
-    const why = how === 'completed' ? 'the subscription completed' : `closed ${how.code} ${how.reason}`;
-    for (const waiter of waiters)
-      waiter.reject(new Error(`Subscription ended (${why}) before a matching result`));
-    waiters.clear();
-    for (const listener of listeners) listener();
-  };
-
-  const connectionParams =
-    options.connectionParams ?? (options.token ? { authorization: `Bearer ${options.token}` } : {});
-  const client = createWsClient({
-    url: httpUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { ...connectionParams },
-    lazy: false,
-    retryAttempts: 0,
-    onNonLazyError: () => undefined,
-    on: {
-      connected: () => markConnected(),
-      closed: (event) => {
-        const closedEvent = closeEventOf(event);
-        markClosed(closedEvent);
-        end(closedEvent);
-      },
-    },
-  });
-  const byText: SubscribePayload = { query: print(document), variables: variables ?? {} };
-  const send = (payload: SubscribePayload): (() => void) =>
-    client.subscribe<TResult>(payload, {
-      next: (value) => receive({ data: value.data, errors: value.errors }),
-      error: (error) => {
-        if (!Array.isArray(error)) return;
-        const errors = error as ResponseError[];
-        if (payload !== byText && isUnknownId(errors)) {
-          unsubscribe = send(byText);
-          return;
-        }
-        receive({ data: undefined, errors });
-      },
-      complete: () => end('completed'),
-    });
-  const extensions = persistedQueryOf(document);
-  let unsubscribe = send(extensions === undefined ? byText : { ...byText, query: '', extensions });
-
-  return {
-    results,
-    connected,
-    closed,
-    completed,
-    waitFor(predicate, waitOptions = {}) {
-      const found = results.find(predicate);
-      if (found) return Promise.resolve(found);
-      if (ended) return Promise.reject(new Error(`Subscription already ended (${JSON.stringify(ended)})`));
-      const timeoutMs = waitOptions.timeoutMs ?? 30_000;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(
-            new Error(
-              `Timed out after ${timeoutMs} ms waiting for ${waitOptions.message ?? 'a subscription result'} ` +
-                `(received ${JSON.stringify(results).slice(0, 2_000)})`,
-            ),
-          );
-        }, timeoutMs);
-        const waiter: Waiter<TResult> = {
-          predicate,
-          resolve: (result) => {
-            clearTimeout(timer);
-            resolve(result);
-          },
-          reject: (error) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        };
-        waiters.add(waiter);
-      });
-    },
-    async close() {
-      unsubscribe();
-      await client.dispose();
-    },
-    async *[Symbol.asyncIterator]() {
-      let next = 0;
-      for (;;) {
-        while (next < results.length) yield results[next++]!;
-        if (ended) return;
-        await new Promise<void>((resolve) => {
-          const listener = (): void => {
-            listeners.delete(listener);
-            resolve();
-          };
-          listeners.add(listener);
-        });
-      }
-    },
-  };
-}
-
-/** How one subscription of a shared connection ended. */
-export type SubscriptionEnd =
-  | { readonly kind: 'error'; readonly errors: readonly ResponseError[] }
-  | { readonly kind: 'complete' }
-  | ({ readonly kind: 'closed' } & ClosedEvent);
-
-/** One graphql-ws connection carrying many subscriptions (`subscribe` opens one connection each). */
-export interface LiveConnection {
-  /** Resolves once the server acknowledged the connection (`connection_ack`). */
-  readonly connected: Promise<void>;
-  /** Resolves when the socket closes, with the server's close code and reason. */
-  readonly closed: Promise<ClosedEvent>;
-  /** Starts a subscription here; resolves when it ends (an `error` message, `complete`, or the close). */
-  subscribe<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables>,
-    variables: TVariables,
-  ): Promise<SubscriptionEnd>;
-  close(): Promise<void>;
-}
-
-/** Opens a graphql-ws connection to `httpUrl` (its ws:// twin) on which to run several subscriptions. */
-export function connect(httpUrl: string, options: SubscribeOptions = {}): LiveConnection {
-  let markConnected!: () => void;
-  let markClosed!: (event: ClosedEvent) => void;
-  const connected = new Promise<void>((resolve) => (markConnected = resolve));
-  const closed = new Promise<ClosedEvent>((resolve) => (markClosed = resolve));
-  const client = createWsClient({
-    url: httpUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: {
-      ...(options.connectionParams ?? (options.token ? { authorization: `Bearer ${options.token}` } : {})),
-    },
-    lazy: false,
-    retryAttempts: 0,
-    onNonLazyError: () => undefined,
-    on: { connected: () => markConnected(), closed: (event) => markClosed(closeEventOf(event)) },
-  });
-  return {
-    connected,
-    closed,
-    subscribe(document, variables) {
-      return new Promise<SubscriptionEnd>((resolve) => {
-        void closed.then((event) => resolve({ kind: 'closed', ...event }));
-        client.subscribe(
-          { query: print(document), variables: variables ?? {} },
-          {
-            next: () => undefined,
-            error: (error) => {
-              if (Array.isArray(error)) resolve({ kind: 'error', errors: error as ResponseError[] });
-            },
-            complete: () => resolve({ kind: 'complete' }),
-          },
-        );
-      });
-    },
-    close: async () => {
-      await client.dispose();
-    },
-  };
-}
-
-function closeEventOf(event: unknown): ClosedEvent {
-  if (typeof event === 'object' && event !== null) {
-    const { code, reason } = event as { code?: unknown; reason?: unknown };
-    return { code: typeof code === 'number' ? code : 0, reason: typeof reason === 'string' ? reason : '' };
+  let resumable = options.resume !== false && declaresAfter(document);
+  if (options.after !== undefined && !declaresAfter(document)) {
+    throw new Error('subscribe({ after }) needs a document that declares $after: String');
   }
-  return { code: 0, reason: '' };
+  const policy = options.resume === false ? {} : (options.resume ?? {});
+  const given = { ...(variables as Readonly<Record<string, unknown>> | undefined) };
+  let cursor = options.after ?? (typeof given[afterVariable] === 'string' ? given[afterVariable] : undefined);
+  const persisted = persistedQueryOf(document);
+  let byId = persisted !== undefined;
+  const query = print(document);
+  const payload = (): SubscribePayload => {
+    const sent = cursor === undefined ? given : { ...given, [afterVariable]: cursor };
+    return byId ? { query: '', variables: sent, extensions: { ...persisted } } : { query, variables: sent };
+  };
+
+  const log = new ResultLog<TResult>();
+  let markConnected!: () => void;
+  let markClosed!: (event: ClosedEvent) => void;
+  const connected = new Promise<void>((resolve) => (markConnected = resolve));
+  const closed = new Promise<ClosedEvent>((resolve) => (markClosed = resolve));
+  const finish = (event: ClosedEvent): void => {
+    markClosed(event);
+    log.end(event);
+  };
+
+  let current: WsClient | undefined;
+  let unsubscribe = (): void => undefined;
+  let failedInARow = 0;
+  let reconnects = 0;
+  let closing = false;
+  let pending: { timer: ReturnType<typeof setTimeout>; drop: ClosedEvent } | undefined;
+
+  const open = (): void => {
+    pending = undefined;
+    const client: WsClient = createWsClient({
+      url: httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: connectionParamsOf(options),
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => undefined,
+      on: {
+        connected: () => {
+          failedInARow = 0;
+          markConnected();
+        },
+        closed: (event) => {
+          if (client === current) dropped(client, closeEventOf(event));
+        },
+      },
+    });
+    current = client;
+    const start = (): void => {
+      unsubscribe = client.subscribe<TResult>(payload(), {
+        next: (value) => {
+          if (client !== current) return;
+          // An answer in a `next` (not an `error` message) may leave the operation open: never
+          // resume it with that cursor again.
+          if (refusesCursor(value.errors)) resumable = false;
+          const position = positionOf(value.extensions);
+          if (position.cursor !== undefined) cursor = position.cursor;
+          const extensions = isRecord(value.extensions) ? value.extensions : undefined;
+          log.receive({ data: value.data, errors: value.errors, extensions, ...position });
+        },
+        error: (error) => {
+          // A close event or a socket error is handled by `closed` above.
+          if (client !== current || !Array.isArray(error)) return;
+          const errors = error as ResponseError[];
+          if (byId && isUnknownId(errors)) {
+            byId = false;
+            start();
+            return;
+          }
+          log.receive({ data: undefined, errors, cursor: undefined, snapshot: false });
+          log.end('error');
+        },
+        complete: () => {
+          if (client === current) log.end('complete');
+        },
+      });
+    };
+    start();
+  };
+
+  const dropped = (client: WsClient, drop: ClosedEvent): void => {
+    // Let go of that client at once: after a 1000 close graphql-ws would subscribe again by itself,
+    // with the first payload (no cursor).
+    current = undefined;
+    void letGo(client);
+    if (
+      closing ||
+      log.ended ||
+      !resumable ||
+      !isResumableClose(drop.code) ||
+      !mayRetry(failedInARow, policy)
+    ) {
+      finish(drop);
+      return;
+    }
+    const delay = backoffDelay(failedInARow, policy);
+    failedInARow += 1;
+    reconnects += 1;
+    pending = { timer: setTimeout(open, delay), drop };
+  };
+
+  open();
+  return {
+    results: log.results,
+    get cursor() {
+      return cursor;
+    },
+    get reconnects() {
+      return reconnects;
+    },
+    connected,
+    closed,
+    completed: log.completed,
+    waitFor: (predicate, waitOptions) => log.waitFor(predicate, waitOptions),
+    async close() {
+      closing = true;
+      if (pending) {
+        clearTimeout(pending.timer);
+        finish(pending.drop);
+      }
+      unsubscribe();
+      if (current) await letGo(current);
+    },
+    [Symbol.asyncIterator]: () => log[Symbol.asyncIterator](),
+  };
+}
+
+/** Disposes of a graphql-ws client; one whose connection attempt failed has nothing left to close. */
+async function letGo(client: WsClient): Promise<void> {
+  try {
+    await client.dispose();
+  } catch {
+    // The socket never opened.
+  }
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

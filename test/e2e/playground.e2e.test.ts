@@ -145,6 +145,10 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
     expect(shown).toContain(`"productId": "${productId}"`);
     expect(shown).toMatch(/"reserved": [1-9]/);
     expect(ordered).toBeGreaterThan(0);
+    // The bar above GraphiQL counts the run's events and lists their cursors.
+    expect(await page.locator('#subscription-operation').textContent()).toBe('StockUpdated');
+    expect(await page.locator('#subscription-count').textContent()).toMatch(/^[1-9]\d* events?$/);
+    expect(await page.locator('#subscription-cursors').textContent()).toMatch(/^#1 /);
 
     expect(pageErrors).toEqual([]);
   });

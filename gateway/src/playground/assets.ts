@@ -44,6 +44,11 @@ body { display: flex; flex-direction: column; }
 .playground-session form { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin: 0; }
 .playground-session form[hidden] { display: none; }
 #session-error { color: #b00020; }
+.playground-events { font: 13px system-ui, sans-serif; padding: 0.3rem 1rem; border-bottom: 1px solid #ddd; display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }
+.playground-events[hidden] { display: none; }
+.playground-events code, .playground-events pre { font: 12px ui-monospace, monospace; word-break: break-all; }
+.playground-events pre { max-height: 8rem; overflow: auto; margin: 0.3rem 0 0; white-space: pre-wrap; }
+.playground-snapshot { background: #e3f2fd; border-radius: 3px; padding: 0 0.4rem; }
 #playground > .playground-loading { font: 16px system-ui, sans-serif; padding: 2rem; }
 `;
 

@@ -3,6 +3,7 @@
 import { newTabQuery, playgroundTabs } from './examples.js';
 import { createPlaygroundFetcher } from './fetcher.js';
 import { PlaygroundSession, type SessionStorage } from './session.js';
+import { describeEvent, type StreamObserver } from './stream-events.js';
 
 /** The few DOM members the sign-in panel uses. */
 interface Element {
@@ -26,6 +27,7 @@ interface PageGlobals {
 }
 
 const page = globalThis as unknown as PageGlobals;
+const element = (id: string) => page.document.getElementById(id) as Element;
 
 const session = new PlaygroundSession({ httpUrl: '/graphql', storage: page.sessionStorage });
 const fetcher = createPlaygroundFetcher(
@@ -34,6 +36,7 @@ const fetcher = createPlaygroundFetcher(
     wsUrl: `${page.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.location.host}/graphql`,
   },
   session,
+  streamPanel(),
 );
 wireSessionPanel(session);
 session.restore();
@@ -59,7 +62,6 @@ page.ReactDOM.createRoot(page.document.getElementById('playground')).render(
 
 /** The sign-in panel of page.ts: a form while signed out, the user and a sign-out button while signed in. */
 function wireSessionPanel(session: PlaygroundSession): void {
-  const element = (id: string) => page.document.getElementById(id) as Element;
   const form = element('session-form');
   const email = element('session-email');
   const password = element('session-password');
@@ -95,4 +97,44 @@ function wireSessionPanel(session: PlaygroundSession): void {
     session.signOut();
   });
   show();
+}
+
+/** Keeps at most this many lines in the list of cursors. */
+const listedEvents = 200;
+
+/**
+ * The subscription bar of page.ts: for the subscription started last, its event count, the cursor
+ * and snapshot flag of its latest result, and every event's cursor (GraphiQL's pane shows one result).
+ */
+function streamPanel(): StreamObserver {
+  const panel = element('subscription-events');
+  const operation = element('subscription-operation');
+  const count = element('subscription-count');
+  const cursor = element('subscription-cursor');
+  const snapshot = element('subscription-snapshot');
+  const list = element('subscription-cursors');
+  let latestRun = 0;
+  return {
+    started(operationName) {
+      const run = ++latestRun;
+      const lines: string[] = [];
+      panel.hidden = false;
+      operation.textContent = operationName ?? 'subscription';
+      count.textContent = 'waiting for events';
+      cursor.textContent = '-';
+      snapshot.hidden = true;
+      list.textContent = '';
+      return {
+        received(event) {
+          if (run !== latestRun) return;
+          lines.push(describeEvent(event));
+          if (lines.length > listedEvents) lines.shift();
+          count.textContent = `${event.index} ${event.index === 1 ? 'event' : 'events'}`;
+          cursor.textContent = event.cursor ?? '(none)';
+          snapshot.hidden = !event.snapshot;
+          list.textContent = lines.join('\n');
+        },
+      };
+    },
+  };
 }

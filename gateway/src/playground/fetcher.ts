@@ -1,5 +1,6 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { createClient, type Client } from 'graphql-ws';
+import { isAsyncIterable, observeStream, type StreamObserver } from './stream-events.js';
 
 /** Where the playground sends operations: HTTP for queries and mutations, WebSocket for subscriptions. */
 export interface PlaygroundEndpoints {
@@ -34,8 +35,15 @@ export interface FetcherSession {
  * headers, and in connection_init of one socket of its own. Signing in or out closes that socket
  * (its subscriptions end); the next subscription opens one with the new token. A refreshed token
  * leaves running subscriptions alone: the next connection (a new one, or a reconnect) sends it.
+ *
+ * `observer` hears of every subscription result (its `extensions.cursor` and `snapshot`), for the page
+ * to list beside GraphiQL's result pane, which shows one result at a time.
  */
-export function createPlaygroundFetcher(endpoints: PlaygroundEndpoints, session?: FetcherSession): Fetcher {
+export function createPlaygroundFetcher(
+  endpoints: PlaygroundEndpoints,
+  session?: FetcherSession,
+  observer?: StreamObserver,
+): Fetcher {
   const fetchers = new Map<string, Fetcher>();
   const withToken = (authorization: string | undefined): Fetcher =>
     createGraphiQLFetcher({
@@ -74,7 +82,7 @@ export function createPlaygroundFetcher(endpoints: PlaygroundEndpoints, session?
     }
     return sessionFetcher;
   };
-  return (params, options) => {
+  const fetch: Fetcher = (params, options) => {
     const authorization = authorizationOf(options?.headers);
     if (authorization === undefined && session?.authorization !== undefined) {
       return signedIn()(params, {
@@ -88,5 +96,12 @@ export function createPlaygroundFetcher(endpoints: PlaygroundEndpoints, session?
       fetchers.set(authorization ?? '', fetcher);
     }
     return fetcher(params, options);
+  };
+  if (!observer) return fetch;
+  return async (params, options) => {
+    const result = await fetch(params, options);
+    return isAsyncIterable(result)
+      ? observeStream(result, observer.started(params.operationName ?? undefined))
+      : result;
   };
 }

@@ -27,6 +27,15 @@ export const playgroundHtml = `<!doctype html>
         <button type="submit">Sign out</button>
       </form>
     </header>
+    <section id="subscription-events" class="playground-events" aria-label="Subscription events" hidden>
+      <span><strong id="subscription-operation"></strong>: <span id="subscription-count"></span></span>
+      <span>last cursor <code id="subscription-cursor"></code></span>
+      <span id="subscription-snapshot" class="playground-snapshot" hidden>snapshot</span>
+      <details>
+        <summary>every event's cursor (to resume, subscribe with <code>after</code> set to one)</summary>
+        <pre id="subscription-cursors"></pre>
+      </details>
+    </section>
     <div id="playground"><p class="playground-loading">Loading the GraphiQL playground…</p></div>
     <noscript>The playground needs JavaScript. POST GraphQL requests to /graphql instead.</noscript>
     <script src="${assetPaths.react}"></script>
