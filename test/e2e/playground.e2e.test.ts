@@ -149,6 +149,9 @@ describe('playground: GraphiQL served by the gateway, in a real browser', () => 
     expect(await page.locator('#subscription-operation').textContent()).toBe('StockUpdated');
     expect(await page.locator('#subscription-count').textContent()).toMatch(/^[1-9]\d* events?$/);
     expect(await page.locator('#subscription-cursors').textContent()).toMatch(/^#1 /);
+    // The gateway sends a cursor with every event.
+    expect(await page.locator('#subscription-cursor').textContent()).not.toMatch(/^(-|\(none\))?$/);
+    expect(await page.locator('#subscription-cursors').textContent()).not.toContain('(no cursor)');
 
     expect(pageErrors).toEqual([]);
   });

@@ -1,10 +1,14 @@
 import { graphql } from '../client/generated/index.js';
 
-/** Subscription documents of the e2e suites and the subscription bench (typed by `npm run codegen`). */
+/**
+ * Subscription documents of the e2e suites and the subscription bench (typed by `npm run codegen`).
+ * Each declares `$after: String` for its field's `after`: the typed client resumes a dropped
+ * subscription by sending the last event's cursor there (test/client/resume.ts).
+ */
 
 export const StockUpdatedSubscription = graphql(`
-  subscription StockUpdated($productId: ID) {
-    stockUpdated(productId: $productId) {
+  subscription StockUpdated($productId: ID, $after: String) {
+    stockUpdated(productId: $productId, after: $after) {
       productId
       available
       reserved
@@ -25,8 +29,8 @@ export const StockUpdatedSubscription = graphql(`
 `);
 
 export const StockLevelSubscription = graphql(`
-  subscription StockLevel($productId: ID) {
-    stockUpdated(productId: $productId) {
+  subscription StockLevel($productId: ID, $after: String) {
+    stockUpdated(productId: $productId, after: $after) {
       productId
       available
       reserved
@@ -35,8 +39,8 @@ export const StockLevelSubscription = graphql(`
 `);
 
 export const StockWithNameSubscription = graphql(`
-  subscription StockWithName($productId: ID) {
-    stockUpdated(productId: $productId) {
+  subscription StockWithName($productId: ID, $after: String) {
+    stockUpdated(productId: $productId, after: $after) {
       available
       product {
         name
@@ -46,8 +50,8 @@ export const StockWithNameSubscription = graphql(`
 `);
 
 export const OrderPlacedSubscription = graphql(`
-  subscription OrderPlaced {
-    orderPlaced {
+  subscription OrderPlaced($after: String) {
+    orderPlaced(after: $after) {
       id
       status
       total
@@ -67,8 +71,8 @@ export const OrderPlacedSubscription = graphql(`
 `);
 
 export const OrderStatusChangedSubscription = graphql(`
-  subscription OrderStatusChanged($orderId: ID) {
-    orderStatusChanged(orderId: $orderId) {
+  subscription OrderStatusChanged($orderId: ID, $after: String) {
+    orderStatusChanged(orderId: $orderId, after: $after) {
       id
       status
       updatedAt
@@ -81,8 +85,8 @@ export const OrderStatusChangedSubscription = graphql(`
 `);
 
 export const LowStockAlertSubscription = graphql(`
-  subscription LowStockAlert {
-    lowStockAlert {
+  subscription LowStockAlert($after: String) {
+    lowStockAlert(after: $after) {
       productId
       available
       reorderThreshold

@@ -81,9 +81,10 @@ query Me {
 `;
 
 const stockUpdated = `# Live stock over WebSocket (graphql-ws) until you stop it.
-# Place an order, or adjust stock (AdjustStock tab), and watch.
-subscription StockUpdated($productId: ID) {
-  stockUpdated(productId: $productId) {
+# Place an order, or adjust stock (AdjustStock tab), and watch. Each event's
+# cursor shows above; { "after": "<cursor>" } in Variables resumes from there.
+subscription StockUpdated($productId: ID, $after: String) {
+  stockUpdated(productId: $productId, after: $after) {
     productId
     available
     reserved
@@ -147,8 +148,8 @@ query MyOrders {
 
 const orderStatusChanged = `# Live status changes of your orders (CONFIRMED, PAID, EXPIRED, ...),
 # or of one order with orderId. Needs the Authorization header.
-subscription OrderStatusChanged($orderId: ID) {
-  orderStatusChanged(orderId: $orderId) {
+subscription OrderStatusChanged($orderId: ID, $after: String) {
+  orderStatusChanged(orderId: $orderId, after: $after) {
     id
     status
     updatedAt
