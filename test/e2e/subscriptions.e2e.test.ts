@@ -306,11 +306,11 @@ describe('live subscriptions through the gateway', () => {
     expect(await expiring!.completed).toBe('closed');
   });
 
-  it('completes open subscriptions when a gateway shuts down', async () => {
+  it('closes open subscriptions with 1001 and no `complete` when a gateway shuts down, so that clients resume', async () => {
     const second = createClient(supergraph.gateways[1]!.url);
-    const [stock] = await opened(1, [second.subscribe(StockUpdatedSubscription, {})]);
+    const [stock] = await opened(1, [second.subscribe(StockUpdatedSubscription, {}, { resume: false })]);
     await supergraph.gateways[1]!.close();
-    expect(await stock!.completed).toBe('complete');
+    expect(await stock!.completed).toBe('closed');
     expect(await stock!.closed).toMatchObject({ code: 1001 });
   });
 });

@@ -84,11 +84,14 @@ export class Connections {
     return this.sockets.get(socket) ?? undefined;
   }
 
-  /** Resolves once graphql-ws has sent `complete` for every ended subscription (or at the deadline). */
-  async drained(timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once no result waits in a queue (`queued`) nor in a socket's send buffer, or at the
+   * deadline: what subscribers were sent before a shutdown has left this process.
+   */
+  async flushed(queued: () => number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const busy = (): boolean =>
-      [...this.sockets.values()].some((connection) => (connection?.pendingOperations() ?? 0) > 0);
+      queued() > 0 || [...this.sockets.keys()].some((socket) => socket.bufferedAmount > 0);
     while (busy() && Date.now() < deadline) await sleep(10);
   }
 

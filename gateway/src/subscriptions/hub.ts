@@ -170,12 +170,15 @@ export class SubscriptionHub {
     }
   }
 
-  /** Ends every subscription (shutdown): queued results go out, then `complete`. */
-  endAll(): void {
+  /** Results waiting in subscribers' queues. */
+  queued(): number {
+    let queued = 0;
     for (const groups of this.groups.values()) {
-      for (const group of groups.values()) for (const member of [...group.members]) member.stream.end();
+      for (const group of groups.values()) for (const member of group.members) queued += member.stream.queued;
     }
+    return queued;
   }
+
 }
 
 function firstAdmitting(group: FanOutGroup, event: PositionedEvent): Subscriber | undefined {

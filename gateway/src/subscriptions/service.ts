@@ -179,9 +179,10 @@ export async function startSubscriptionService(
         const stopping = live
           .stop()
           .catch((error: unknown) => logger.warn({ err: error }, 'live readers did not stop cleanly'));
-        hub.endAll();
-        await connections.drained(2_000);
-        await connections.closeAll(1001, 'Server shutting down', 2_000);
+        // No `complete`: the subscriptions are not over, this instance is. Clients resume elsewhere
+        // with their last cursor (the typed client does so on 1001).
+        await connections.flushed(() => hub.queued(), 2_000);
+        await connections.closeAll(1001, 'Server shutting down: resume with your last cursor', 2_000);
         await graphqlWs.dispose();
         await stopping;
       })();

@@ -39,6 +39,11 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
     return this.ended;
   }
 
+  /** Results waiting to be read by graphql-ws. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Hands a result to the subscriber; 'overflow' means it has been ended for being too slow. */
   push(delivery: Delivery, coalesceKey?: string): Admission | 'ended' {
     if (this.ended) return 'ended';
