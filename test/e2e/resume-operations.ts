@@ -23,3 +23,34 @@ export const OrderPlacedResumeSubscription = graphql(`
     }
   }
 `);
+
+export const StockSnapshotSubscription = graphql(`
+  subscription StockSnapshot($productId: ID, $initial: Boolean, $after: String) {
+    stockUpdated(productId: $productId, initial: $initial, after: $after) {
+      available
+      reserved
+      reason
+      version
+    }
+  }
+`);
+
+export const InventoryVersionQuery = graphql(`
+  query InventoryVersion($productId: ID!) {
+    inventoryItem(productId: $productId) {
+      available
+      reserved
+      version
+    }
+  }
+`);
+
+export const OrderStatusSnapshotSubscription = graphql(`
+  subscription OrderStatusSnapshot($orderId: ID, $initial: Boolean, $after: String) {
+    orderStatusChanged(orderId: $orderId, initial: $initial, after: $after) {
+      id
+      status
+      version
+    }
+  }
+`);

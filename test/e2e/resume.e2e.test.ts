@@ -5,7 +5,14 @@ import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
 import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';
 import { cursorStream, type CursorStream, type StreamItem } from './cursor-stream.js';
-import { OrderPlacedResumeSubscription, StockResumeSubscription } from './resume-operations.js';
+import {
+  InventoryVersionQuery,
+  OrderPlacedResumeSubscription,
+  OrderStatusSnapshotSubscription,
+  StockResumeSubscription,
+  StockSnapshotSubscription,
+} from './resume-operations.js';
+import { CancelOrderMutation } from './operations.js';
 import { AdjustStockMutation } from './subscription-operations.js';
 
 type Stock = { stockUpdated: { available: number } };
@@ -125,6 +132,80 @@ describe('resuming subscriptions from a cursor', () => {
     expect(items.map((item) => item.data?.orderPlaced.id)).toEqual([secondOfBob, thirdOfBob]);
     expect(items.every((item) => item.data?.orderPlaced.user.id === bob.id)).toBe(true);
     expect(firstOfBob).not.toBe(secondOfBob);
+  });
+
+  it('initial: true under 50 concurrent writers: the snapshot, then strictly increasing versions up to the database state', async () => {
+    const gateway = supergraph.gateways.at(-1);
+    if (!gateway) throw new Error('no gateway');
+    const productId = await newProduct('Contended widget', 10_000);
+    const writer = async (i: number) => {
+      for (let change = 0; change < 4; change += 1) {
+        const delta = (i + change) % 3 === 0 ? -2 : 1;
+        dataOf(await client.request(AdjustStockMutation, { productId, delta }, { token: adminToken }));
+      }
+    };
+    const writing = Promise.all(Array.from({ length: 50 }, (_, i) => writer(i)));
+    // Subscribe while the 50 writers are busy: the snapshot falls in the middle of their changes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const snapshot = stream(gateway.url, StockSnapshotSubscription, { productId, initial: true });
+    await writing;
+    const stored = dataOf(await client.request(InventoryVersionQuery, { productId })).inventoryItem;
+    if (!stored) throw new Error('no stock row');
+    await waitFor(() => snapshot.items.at(-1)?.data?.stockUpdated.version === stored.version, {
+      timeoutMs: 60_000,
+      message: `version ${stored.version} through the stream`,
+    });
+    const items = snapshot.items;
+    expect(items[0]?.snapshot).toBe(true);
+    expect(items[0]?.data?.stockUpdated.reason).toBe('SNAPSHOT');
+    expect(items.slice(1).every((item) => !item.snapshot && item.errorCodes.length === 0)).toBe(true);
+    const versions = items.map((item) => item.data?.stockUpdated.version ?? 0);
+    expect(versions.every((version, i) => i === 0 || version > (versions[i - 1] ?? 0))).toBe(true);
+    const last = items.at(-1)?.data?.stockUpdated;
+    expect({ available: last?.available, reserved: last?.reserved }).toEqual({
+      available: stored.available,
+      reserved: stored.reserved,
+    });
+  });
+
+  it("orderStatusChanged with initial: true sends the owner's order as it is, then its changes; another customer gets none", async () => {
+    const gateway = supergraph.gateways.at(-1);
+    if (!gateway) throw new Error('no gateway');
+    const productId = await newProduct('Snapshot order widget', 10);
+    const owner = await signUpCustomer(client, `owner-snapshot-${Date.now()}@example.com`);
+    const other = await signUpCustomer(client, `other-snapshot-${Date.now()}@example.com`);
+    const orderId = dataOf(
+      await placeOrder(client, owner.token, {
+        items: [{ productId, quantity: 1 }],
+        shippingAddress: exampleAddress,
+      }),
+    ).placeOrder.id;
+    const mine = stream(
+      gateway.url,
+      OrderStatusSnapshotSubscription,
+      { orderId, initial: true },
+      owner.token,
+    );
+    const [first] = await mine.received(1);
+    expect(first?.snapshot).toBe(true);
+    expect(first?.data?.orderStatusChanged.id).toBe(orderId);
+    const snapshotVersion = first?.data?.orderStatusChanged.version ?? 0;
+    dataOf(await client.request(CancelOrderMutation, { id: orderId }, { token: owner.token }));
+    await waitFor(() => mine.items.at(-1)?.data?.orderStatusChanged.status === 'CANCELLED', {
+      message: 'the cancellation through the stream',
+    });
+    const versions = mine.items.map((item) => item.data?.orderStatusChanged.version ?? 0);
+    expect(versions.slice(1).every((version) => version > snapshotVersion)).toBe(true);
+
+    const theirs = stream(
+      gateway.url,
+      OrderStatusSnapshotSubscription,
+      { orderId, initial: true },
+      other.token,
+    );
+    const [refused] = await theirs.received(1);
+    expect(refused?.data ?? null).toBeNull();
+    expect(refused?.errorCodes.length).toBeGreaterThan(0);
   });
 
   it('refuses a tampered or foreign cursor with BAD_CURSOR and one past retention with CURSOR_EXPIRED', async () => {
