@@ -70,6 +70,7 @@ function eventAt(i: number): { key: string; envelope: Envelope<Topics['stock.upd
     reason: 'ADJUSTED' as const,
     orderId: null,
     updatedAt: new Date().toISOString(),
+    version: Math.floor(i / keys) + 1,
   };
   return { key, envelope: createEnvelope('stock.updated', payload, origin) };
 }

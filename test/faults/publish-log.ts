@@ -37,7 +37,7 @@ export class PublishLog {
   }
 }
 
-/** The `sequence`-th stock.updated of product `key` (sequence = available, 1, 2, 3 ...). */
+/** The `sequence`-th stock.updated of product `key` (sequence = available = version, 1, 2, 3 ...). */
 export function numberedEvent(key: string, sequence: number): Envelope<Topics['stock.updated']> {
   return createEnvelope(
     'stock.updated',
@@ -50,6 +50,7 @@ export function numberedEvent(key: string, sequence: number): Envelope<Topics['s
       reason: 'ADJUSTED',
       orderId: null,
       updatedAt: new Date().toISOString(),
+      version: sequence,
     },
     { source: 'outbox-test', correlationId: randomUUID() },
   );

@@ -132,6 +132,7 @@ describe('KafkaEventBus against a real broker', () => {
         reason: 'ADJUSTED' as const,
         orderId: null,
         updatedAt: new Date().toISOString(),
+        version: available + 1,
       };
       await bus.publish('stock.updated', 'p1', createEnvelope('stock.updated', payload, origin));
     }

@@ -19,6 +19,8 @@ const orderStatus = z.enum(orderStatuses);
 const orderLine = z.object({ productId: id, quantity: z.number().int().positive() });
 /** The order's version after the change the event reports (1 when placed, +1 per change). */
 const orderVersion = z.number().int().positive();
+/** The stock row's version after the change the event reports (1 when created, +1 per change). */
+const stockVersion = z.number().int().positive();
 const payment = {
   orderId: id,
   userId: id,
@@ -68,6 +70,7 @@ export const topicSchemas = {
     reason: z.enum(['CREATED', 'RESERVED', 'RELEASED', 'CONSUMED', 'ADJUSTED']),
     orderId: id.nullable(),
     updatedAt: isoDate,
+    version: stockVersion,
   }),
   /** key: productId; raised when stock crosses into a level, not on every change */
   'inventory.low_stock': z.object({
@@ -75,6 +78,8 @@ export const topicSchemas = {
     available: count,
     reorderThreshold: count,
     priority: z.enum(['MEDIUM', 'HIGH', 'CRITICAL']),
+    /** The version of the change that crossed into the level (inventory always sets it; optional for older alerts). */
+    version: stockVersion.optional(),
   }),
   /** key: orderId; every line of the order is reserved */
   'inventory.reserved': z.object({ orderId: id, items: z.array(orderLine).min(1) }),

@@ -27,6 +27,7 @@ const stock: FieldEvent = {
       reason: 'RESERVED',
       orderId: 'o1',
       updatedAt: at.toISOString(),
+      version: 2,
     },
     origin,
     at,

@@ -85,6 +85,7 @@ describe('a slow subscriber', () => {
               reason: 'ADJUSTED',
               orderId: null,
               updatedAt: new Date().toISOString(),
+              version: sent,
             },
             { source: 'test', correlationId: randomUUID() },
           );

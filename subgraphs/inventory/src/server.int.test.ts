@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, signAccessToken, type Role } from '@commerce/common/auth';
 import type { JwtConfig } from '@commerce/common/config';
-import { createEnvelope, type Envelope, type TopicName, type Topics } from '@commerce/common/events';
+import {
+  createEnvelope,
+  parseEnvelope,
+  type Envelope,
+  type Handler,
+  type TopicName,
+  type Topics,
+} from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import type { RunningSubgraph } from '@commerce/common/server';
 import type { DataSource, Logger as TypeormLogger } from 'typeorm';
@@ -29,6 +36,7 @@ interface Stock {
   reorderThreshold: number;
   lowStock: boolean;
   updatedAt: string;
+  version: number;
 }
 
 /** Counts SQL statements, to prove batching. */
@@ -194,7 +202,34 @@ function directDeps() {
   return { stock, consumer: 'inventory', logger };
 }
 
-const stockFields = 'productId available reserved reorderThreshold lowStock updatedAt';
+/** An order.placed for one unit of the product, as the orders subgraph publishes it. */
+function oneUnitOrder(productId: string): Envelope<Topics['order.placed']> {
+  return createEnvelope(
+    'order.placed',
+    {
+      orderId: randomUUID(),
+      userId: 'u1',
+      items: [{ productId, quantity: 1, unitPrice: 1 }],
+      total: 1,
+      createdAt: new Date().toISOString(),
+      version: 1,
+    },
+    testOrigin(),
+  );
+}
+
+/** Hands an order.placed straight to a handler, as the consumer delivers it. */
+function deliver(handler: Handler<Topics['order.placed']>, order: Envelope<Topics['order.placed']>) {
+  return handler(order, {
+    topic: 'order.placed',
+    partition: 0,
+    offset: '0',
+    key: order.payload.orderId,
+    attempt: 1,
+  });
+}
+
+const stockFields = 'productId available reserved reorderThreshold lowStock updatedAt version';
 
 async function stock(productId: string): Promise<Stock | null> {
   const result = await graphql<{ inventoryItem: Stock | null }>(
@@ -229,6 +264,7 @@ describe('inventory subgraph', () => {
       reserved: 0,
       reorderThreshold: 5,
       lowStock: false,
+      version: 1,
     });
     const [update] = await waitFor(() => updatesOf(productId).length === 1 && updatesOf(productId));
     expect(update?.payload).toMatchObject({
@@ -237,6 +273,7 @@ describe('inventory subgraph', () => {
       reason: 'CREATED',
       orderId: null,
       lowStock: false,
+      version: 1,
     });
     expect(update?.metadata).toMatchObject({
       source: 'inventory',
@@ -244,6 +281,77 @@ describe('inventory subgraph', () => {
       causationId: created.metadata.eventId,
     });
     expect(alertsOf(productId)).toEqual([]);
+  });
+
+  it('every change moves inventoryItem.version on by one, and stock.updated carries it', async () => {
+    const productId = await createProduct(10, 2);
+    const first = [{ productId, quantity: 3 }];
+    const { orderId } = await placeOrder(first);
+    await cancelOrder(orderId, first);
+    const second = [{ productId, quantity: 1 }];
+    const shipped = await placeOrder(second);
+    await changeStatus(shipped.orderId, 'PAID', 'SHIPPED', second);
+    const adjusted = await graphql<{ adjustStock: Stock }>(
+      `
+        mutation ($id: ID!) {
+          adjustStock(productId: $id, delta: -8) {
+            available
+            version
+          }
+        }
+      `,
+      { id: productId },
+      'ADMIN',
+    );
+    expect(adjusted.data?.adjustStock).toEqual({ available: 1, version: 6 });
+    expect(await stock(productId)).toMatchObject({ available: 1, reserved: 0, version: 6 });
+    const updates = await waitFor(() => updatesOf(productId).length === 6 && updatesOf(productId));
+    expect(updates.map(({ payload }) => [payload.reason, payload.version])).toEqual([
+      ['CREATED', 1],
+      ['RESERVED', 2],
+      ['RELEASED', 3],
+      ['RESERVED', 4],
+      ['CONSUMED', 5],
+      ['ADJUSTED', 6],
+    ]);
+    // Stock fell to 1 of threshold 2 on the adjustment: its alert names that change's version.
+    expect(await waitFor(() => alertsOf(productId)[0])).toMatchObject({
+      payload: { priority: 'MEDIUM', version: 6 },
+    });
+  });
+
+  it('50 concurrent reservations and adjustments of one product get versions 2..51, each once, in order', async () => {
+    const productId = await createProduct(100, 0);
+    const handler = onOrderPlaced(directDeps());
+    const reserve = () => deliver(handler, oneUnitOrder(productId));
+    const adjust = async () => {
+      const result = await graphql(
+        `
+          mutation ($id: ID!) {
+            adjustStock(productId: $id, delta: -1) {
+              version
+            }
+          }
+        `,
+        { id: productId },
+        'ADMIN',
+      );
+      expect(result.errors).toBeUndefined();
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? reserve() : adjust())));
+
+    expect(await stock(productId)).toMatchObject({ available: 50, reserved: 25, version: 51 });
+    const stored: { envelope: string }[] = await dataSource.query(
+      `SELECT envelope FROM outbox_event WHERE topic = 'stock.updated' AND key = $1 ORDER BY id`,
+      [productId],
+    );
+    const all = Array.from({ length: 51 }, (_, i) => i + 1);
+    // Stored in commit order, which the row lock makes version order.
+    expect(
+      stored.map((row) => parseEnvelope('stock.updated', JSON.parse(row.envelope)).payload.version),
+    ).toEqual(all);
+    const published = await waitFor(() => updatesOf(productId).length >= 51 && updatesOf(productId));
+    expect(published.map(({ payload }) => payload.version)).toEqual(all);
   });
 
   it('a product without a stock row reads as null inventory', async () => {
@@ -434,17 +542,10 @@ describe('inventory subgraph', () => {
       { ...event.payload, orderId: randomUUID() },
       testOrigin(),
     );
-    const delivery = {
-      topic: 'order.placed',
-      partition: 0,
-      offset: '0',
-      key: concurrent.payload.orderId,
-      attempt: 1,
-    };
     await Promise.all([
-      handler(concurrent, delivery),
-      handler(concurrent, delivery),
-      handler(concurrent, delivery),
+      deliver(handler, concurrent),
+      deliver(handler, concurrent),
+      deliver(handler, concurrent),
     ]);
     expect(await stock(productId)).toMatchObject({ available: 47, reserved: 3 });
   });
@@ -452,31 +553,8 @@ describe('inventory subgraph', () => {
   it('20 concurrent one-unit reservations against 5 in stock reserve exactly 5 and never go negative', async () => {
     const productId = await createProduct(5, 0);
     const handler = onOrderPlaced(directDeps());
-    const orders = Array.from({ length: 20 }, () =>
-      createEnvelope(
-        'order.placed',
-        {
-          orderId: randomUUID(),
-          userId: 'u1',
-          items: [{ productId, quantity: 1, unitPrice: 1 }],
-          total: 1,
-          createdAt: new Date().toISOString(),
-          version: 1,
-        },
-        testOrigin(),
-      ),
-    );
-    await Promise.all(
-      orders.map((order) =>
-        handler(order, {
-          topic: 'order.placed',
-          partition: 0,
-          offset: '0',
-          key: order.payload.orderId,
-          attempt: 1,
-        }),
-      ),
-    );
+    const orders = Array.from({ length: 20 }, () => oneUnitOrder(productId));
+    await Promise.all(orders.map((order) => deliver(handler, order)));
 
     expect(await stock(productId)).toMatchObject({ available: 0, reserved: 5 });
     const statuses: { status: string; count: string }[] = await dataSource.query(

@@ -278,6 +278,7 @@ describe('orders subgraph (FerretDB, Kafka)', () => {
       productId: scarce,
       available: 2,
       updatedAt: new Date().toISOString(),
+      version: 1,
     });
     await waitFor(async () => (await catalogEntry(deleted))?.deleted === true, {
       message: 'product.deleted applied',
@@ -413,12 +414,15 @@ describe('orders subgraph (FerretDB, Kafka)', () => {
         productId: scarce,
         available: 40,
         updatedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        // Not newer than the CREATED event stored (version 1) by either measure.
+        version: 1,
       });
       const newer = await publish('stock.updated', scarce, {
         ...stock,
         productId: scarce,
         available: 7,
         updatedAt: new Date(Date.now() + 1_000).toISOString(),
+        version: 2,
       });
       await waitFor(async () =>
         ((await catalogEntry(scarce))?.processedEventIds ?? []).includes(newer.metadata.eventId),
@@ -466,6 +470,7 @@ describe('orders subgraph (FerretDB, Kafka)', () => {
           ...stock,
           available: i,
           updatedAt: new Date(start + i).toISOString(),
+          version: i + 1,
         });
       }
       const lastId = last?.metadata.eventId;

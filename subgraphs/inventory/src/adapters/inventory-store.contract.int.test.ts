@@ -5,17 +5,22 @@ import { join } from 'node:path';
 import { EmbeddedSqlOutboxSource } from '@commerce/common/embedded';
 import {
   createEnvelope,
+  parseEnvelope,
   type OutboxRecord,
   type OutboxSource,
   type OutgoingEvent,
 } from '@commerce/common/events';
-import { TypeormOutboxSource } from '@commerce/common/typeorm';
-import type { DataSource } from 'typeorm';
+import { OutboxEventEntity, TypeormOutboxSource } from '@commerce/common/typeorm';
+import { createEmbeddedSqlDataSource } from '@commerce/common/embedded';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../../test/harness/servers.js';
+import { StockService } from '../domain/stock-service.js';
 import { changeStock, newStockItem } from '../domain/stock.js';
 import { createEmbeddedInventoryDataSource, createInventoryDataSource } from './typeorm/data-source.js';
 import { TypeormInventoryStore } from './typeorm/inventory-store.js';
+import { InventoryInit1767225600000 } from './typeorm/migrations/1767225600000-InventoryInit.js';
+import { InventoryInitEmbedded1767225600001 } from './typeorm/migrations/1767225600001-InventoryInitEmbedded.js';
 
 interface Subject {
   readonly dataSource: DataSource;
@@ -94,7 +99,17 @@ describe.each([
     ).rejects.toThrow();
     const stale = { ...reserve, item: { ...reserve.item, available: 99 } };
     await expect(store.transaction((tx) => tx.updateItems([stale]))).rejects.toThrow(/changed concurrently/);
+    // A change decided on an old read (version 1, the row is at 2) lands on another version: refused.
+    const staleVersion = {
+      item: { ...reserve.item, version: 2 },
+      delta: { available: 0, reserved: 0 },
+      alert: null,
+    };
+    await expect(store.transaction((tx) => tx.updateItems([staleVersion]))).rejects.toThrow(
+      /changed concurrently/,
+    );
     expect(await store.findItems(['p-delta'])).toEqual([reserve.item]);
+    expect(reserve.item.version).toBe(2);
   });
 
   it('serializes concurrent read-modify-write transactions on one item: no lost update', async () => {
@@ -107,7 +122,7 @@ describe.each([
         await tx.updateItems([changeStock(current, { available: -1, reserved: 1 }, new Date())]);
       });
     await Promise.all(Array.from({ length: 8 }, reserveOne));
-    expect(await store.findItems(['p-race'])).toMatchObject([{ available: 12, reserved: 8 }]);
+    expect(await store.findItems(['p-race'])).toMatchObject([{ available: 12, reserved: 8, version: 9 }]);
   });
 
   it('saves and replaces an order’s reservation, and records processed events once', async () => {
@@ -142,6 +157,36 @@ describe.each([
     expect(published.map((record) => record.key)).toEqual(['a', 'b', 'c']);
     expect(await subject.outbox.claim(100, () => Promise.reject(new Error('nothing left')))).toBe(0);
   });
+
+  it('gives 50 concurrent reservations and adjustments of one row the versions 2..51, each once', async () => {
+    const service = new StockService(store, { notify: () => undefined });
+    const origin = () => ({ source: 'test', correlationId: randomUUID() });
+    const handled = () => ({ consumer: 'inventory', eventId: randomUUID() });
+    await service.createStock(
+      { productId: 'p-versions', quantity: 100, reorderThreshold: 0 },
+      origin(),
+      handled(),
+    );
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2 === 0
+          ? service.reserve(
+              { orderId: `o-versions-${i}`, items: [{ productId: 'p-versions', quantity: 1 }] },
+              origin(),
+              handled(),
+            )
+          : service.adjustStock({ productId: 'p-versions', delta: -1 }, origin()),
+      ),
+    );
+    const rows = await subject.dataSource
+      .getRepository(OutboxEventEntity)
+      .findBy({ topic: 'stock.updated', key: 'p-versions' });
+    const versions = rows.map(({ envelope }) => parseEnvelope('stock.updated', envelope).payload.version);
+    expect(versions.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    expect(await store.findItems(['p-versions'])).toMatchObject([
+      { available: 50, reserved: 25, version: 51 },
+    ]);
+  });
 });
 
 describe('embedded inventory database', () => {
@@ -173,4 +218,63 @@ describe('embedded inventory database', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('inventory_item.version migration', () => {
+  const insertOldRow = `INSERT INTO inventory_item (product_id, available, reserved, reorder_threshold)
+    VALUES ('p-old', 5, 1, 2)`;
+
+  it('gives the rows of a PostgreSQL database from before versions version 1, then counts on', async () => {
+    const database = await createPostgresDatabase('inventory_upgrade');
+    try {
+      const old = new DataSource({
+        type: 'postgres',
+        url: database.url,
+        migrations: [InventoryInit1767225600000],
+      });
+      await old.initialize();
+      await old.runMigrations();
+      await old.query(insertOldRow);
+      await old.destroy();
+      const upgraded = await createInventoryDataSource(database.url).initialize();
+      try {
+        await expectUpgraded(new TypeormInventoryStore(upgraded));
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('does the same to an embedded database file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inventory-upgrade-'));
+    try {
+      const file = join(dir, 'inventory.sqlite');
+      const old = createEmbeddedSqlDataSource({
+        file,
+        entities: [],
+        migrations: [InventoryInitEmbedded1767225600001],
+      });
+      await old.initialize();
+      await old.query(insertOldRow);
+      await old.destroy();
+      const upgraded = await createEmbeddedInventoryDataSource(file).initialize();
+      try {
+        await expectUpgraded(new TypeormInventoryStore(upgraded));
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  async function expectUpgraded(store: TypeormInventoryStore): Promise<void> {
+    const [before] = await store.findItems(['p-old']);
+    expect(before).toMatchObject({ available: 5, reserved: 1, version: 1 });
+    if (!before) throw new Error('the old row is missing');
+    await store.transaction((tx) => tx.updateItems([changeStock(before, { available: -1 }, now)]));
+    expect(await store.findItems(['p-old'])).toMatchObject([{ available: 4, version: 2 }]);
+  }
 });

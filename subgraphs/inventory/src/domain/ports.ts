@@ -11,8 +11,9 @@ export interface InventoryTransaction {
   /** Inserts a stock row; false when the product already has one. */
   insertItem(item: StockItem): Promise<boolean>;
   /**
-   * Applies changes as deltas (`available = available + n`), so the CHECK constraints refuse an
-   * oversell even if a row was not locked; throws when the result differs from `change.item`.
+   * Applies changes as deltas (`available = available + n`, `version = version + 1`), so the CHECK
+   * constraints refuse an oversell and no two changes get one version even if a row was not locked;
+   * throws when the result (counts or version) differs from `change.item`.
    */
   updateItems(changes: readonly StockChange[]): Promise<void>;
   findReservation(orderId: string): Promise<Reservation | undefined>;

@@ -6,7 +6,14 @@ const now = new Date('2026-01-01T00:00:00Z');
 describe('newStockItem', () => {
   it('starts with everything available and alerts when it starts low', () => {
     expect(newStockItem('p1', 50, 5, now)).toMatchObject({
-      item: { productId: 'p1', available: 50, reserved: 0, reorderThreshold: 5, lowStockLevel: null },
+      item: {
+        productId: 'p1',
+        available: 50,
+        reserved: 0,
+        reorderThreshold: 5,
+        lowStockLevel: null,
+        version: 1,
+      },
       alert: null,
     });
     expect(newStockItem('p2', 0, 5, now)).toMatchObject({
@@ -31,6 +38,14 @@ describe('changeStock', () => {
       item: { lowStockLevel: 'MEDIUM' },
       alert: 'MEDIUM',
     });
+  });
+
+  it('moves the version on by exactly one per change, from 1 at creation', () => {
+    expect(item.version).toBe(1);
+    const first = changeStock(item, { available: -1, reserved: 1 }, now).item;
+    const second = changeStock(first, { reserved: -1 }, now).item;
+    const third = changeStock(second, { available: 5 }, now).item;
+    expect([first.version, second.version, third.version]).toEqual([2, 3, 4]);
   });
 
   it('refuses to produce negative stock', () => {

@@ -9,6 +9,8 @@ export interface StockItem {
   /** The level last seen, so that an alert fires once per crossing. */
   readonly lowStockLevel: LowStockLevel | null;
   readonly updatedAt: Date;
+  /** 1 when created, +1 on every change (stock.updated carries it): orders a product's changes. */
+  readonly version: number;
 }
 
 /** Why stock moved (the `reason` of stock.updated). */
@@ -37,6 +39,7 @@ export function newStockItem(
       reorderThreshold,
       lowStockLevel: level,
       updatedAt: now,
+      version: 1,
     },
     delta: { available: quantity, reserved: 0 },
     alert,
@@ -44,8 +47,8 @@ export function newStockItem(
 }
 
 /**
- * Moves stock by the given deltas. Callers check the rules first (enough available, enough
- * reserved); a negative result here is a bug, so it throws rather than store it.
+ * Moves stock by the given deltas, one version on. Callers check the rules first (enough available,
+ * enough reserved); a negative result here is a bug, so it throws rather than store it.
  */
 export function changeStock(
   item: StockItem,
@@ -62,7 +65,7 @@ export function changeStock(
   }
   const { level, alert } = lowStockTransition(item.lowStockLevel, available, item.reorderThreshold);
   return {
-    item: { ...item, available, reserved, lowStockLevel: level, updatedAt: now },
+    item: { ...item, available, reserved, lowStockLevel: level, updatedAt: now, version: item.version + 1 },
     delta: moved,
     alert,
   };

@@ -25,6 +25,8 @@ export type InventoryItem = {
   reorderThreshold: Scalars['Int']['output'];
   reserved: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Incremented on every change; stock.updated carries it. */
+  version: Scalars['Int']['output'];
 };
 
 export type Mutation = {
@@ -187,6 +189,7 @@ export type InventoryItemResolvers<ContextType = Context, ParentType extends Res
   reorderThreshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { InventoryItemEntity, ReservationEntity } from './entities.js';
 import { InventoryInit1767225600000 } from './migrations/1767225600000-InventoryInit.js';
 import { InventoryInitEmbedded1767225600001 } from './migrations/1767225600001-InventoryInitEmbedded.js';
+import { InventoryItemVersion1795754954408 } from './migrations/1795754954408-InventoryItemVersion.js';
 
 const entities = [InventoryItemEntity, ReservationEntity, OutboxEventEntity, ProcessedEventEntity];
 
@@ -16,7 +17,7 @@ export function createInventoryDataSource(databaseUrl: string): DataSource {
     type: 'postgres',
     url: databaseUrl,
     entities,
-    migrations: [InventoryInit1767225600000],
+    migrations: [InventoryInit1767225600000, InventoryItemVersion1795754954408],
     migrationsRun: true,
     synchronize: false,
     logging: false,
@@ -25,8 +26,13 @@ export function createInventoryDataSource(databaseUrl: string): DataSource {
 
 /**
  * The inventory's embedded data source: SQLite in `file` (kept in memory when undefined), same
- * entities, its own migration. Not initialized, like createInventoryDataSource.
+ * entities, its own first migration (SQLite types) then the later ones, shared with PostgreSQL. Not
+ * initialized, like createInventoryDataSource.
  */
 export function createEmbeddedInventoryDataSource(file?: string): DataSource {
-  return createEmbeddedSqlDataSource({ file, entities, migrations: [InventoryInitEmbedded1767225600001] });
+  return createEmbeddedSqlDataSource({
+    file,
+    entities,
+    migrations: [InventoryInitEmbedded1767225600001, InventoryItemVersion1795754954408],
+  });
 }

@@ -10,6 +10,7 @@ export interface InventoryItemRow {
   reorderThreshold: number;
   lowStockLevel: LowStockLevel | null;
   updatedAt: Date;
+  version: number;
 }
 
 /** A row of reservation. */
@@ -35,6 +36,7 @@ export const InventoryItemEntity = new EntitySchema<InventoryItemRow>({
     reorderThreshold: { name: 'reorder_threshold', type: 'int' },
     lowStockLevel: { name: 'low_stock_level', type: 'varchar', length: 8, nullable: true },
     updatedAt: { name: 'updated_at', type: Date },
+    version: { type: 'int' },
   },
 });
 

@@ -86,13 +86,14 @@ class TypeormInventoryTransaction implements InventoryTransaction {
     for (const { item, delta } of changes) {
       const result: unknown = await this.manager.query(
         `UPDATE inventory_item
-            SET available = available + $2, reserved = reserved + $3, low_stock_level = $4, updated_at = $5
+            SET available = available + $2, reserved = reserved + $3, low_stock_level = $4, updated_at = $5,
+                version = version + 1
           WHERE product_id = $1
-          RETURNING available, reserved`,
+          RETURNING available, reserved, version`,
         [item.productId, delta.available, delta.reserved, item.lowStockLevel, item.updatedAt],
       );
       const row: unknown = Array.isArray(result) && Array.isArray(result[0]) ? result[0][0] : undefined;
-      if (!isCounts(row) || row.available !== item.available || row.reserved !== item.reserved) {
+      if (!isRowState(row) || !sameState(row, item)) {
         // Only possible if the row was changed without holding its lock; the transaction rolls back and is retried.
         throw new Error(`Stock of ${item.productId} changed concurrently`);
       }
@@ -157,12 +158,13 @@ class EmbeddedInventoryTransaction extends TypeormInventoryTransaction {
           reserved: () => 'reserved + :reservedDelta',
           lowStockLevel: item.lowStockLevel,
           updatedAt: item.updatedAt,
+          version: () => 'version + 1',
         })
         .where('product_id = :productId', { productId: item.productId })
         .setParameters({ availableDelta: delta.available, reservedDelta: delta.reserved })
         .execute();
       const row = await this.items.findOneBy({ productId: item.productId });
-      if (row?.available !== item.available || row.reserved !== item.reserved) {
+      if (!row || !sameState(row, item)) {
         throw new Error(`Stock of ${item.productId} changed concurrently`);
       }
     }
@@ -181,6 +183,7 @@ function toStockItem(row: InventoryItemRow): StockItem {
     reorderThreshold: row.reorderThreshold,
     lowStockLevel: row.lowStockLevel,
     updatedAt: row.updatedAt,
+    version: row.version,
   };
 }
 
@@ -192,10 +195,17 @@ function toReservation(row: ReservationRow): Reservation {
   return { orderId: row.orderId, status: row.status, items: parseLines(row.items), updatedAt: row.updatedAt };
 }
 
-function isCounts(value: unknown): value is { available: number; reserved: number } {
+type RowState = Pick<StockItem, 'available' | 'reserved' | 'version'>;
+
+function isRowState(value: unknown): value is RowState {
   if (typeof value !== 'object' || value === null) return false;
-  const { available, reserved } = value as Record<string, unknown>;
-  return typeof available === 'number' && typeof reserved === 'number';
+  const { available, reserved, version } = value as Record<string, unknown>;
+  return typeof available === 'number' && typeof reserved === 'number' && typeof version === 'number';
+}
+
+/** The row as stored after an update is the item the change expected (else a writer skipped the lock). */
+function sameState(row: RowState, item: StockItem): boolean {
+  return row.available === item.available && row.reserved === item.reserved && row.version === item.version;
 }
 
 /** The jsonb column is only as typed as what was written: check it on the way out. */
