@@ -62,6 +62,7 @@ async function runBench(): Promise<void> {
         reason: 'ADJUSTED',
         orderId: null,
         updatedAt: new Date().toISOString(),
+        version: available + 1,
       },
       { source: 'bench', correlationId: randomUUID() },
     );

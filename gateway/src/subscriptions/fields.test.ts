@@ -90,6 +90,7 @@ describe('primaryRootValue', () => {
         lowStock: false,
         reason: 'RESERVED',
         updatedAt: at.toISOString(),
+        version: 2,
         product: { __typename: 'Product', id: 'p1' },
       },
     });

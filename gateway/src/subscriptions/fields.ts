@@ -1,7 +1,6 @@
 import type { Role } from '@commerce/common/auth';
 import type { Envelope, TopicName, Topics } from '@commerce/common/events';
 import type { ViewerScope } from './scope.js';
-import { versionOf } from './subscriber.js';
 
 /** Who may subscribe to a field: anyone, any signed-in viewer, or ADMIN only. */
 export type FieldAccess = 'public' | 'viewer' | 'admin';
@@ -47,7 +46,7 @@ export function accessTo(field: SubscriptionField, viewer: { readonly role: Role
 export function primaryRootValue(input: FieldEvent): Record<string, unknown> {
   switch (input.field) {
     case 'stockUpdated': {
-      const { productId, available, reserved, lowStock, reason, updatedAt } = input.event.payload;
+      const { productId, available, reserved, lowStock, reason, updatedAt, version } = input.event.payload;
       return {
         stockUpdated: {
           __typename: 'StockUpdate',
@@ -57,7 +56,7 @@ export function primaryRootValue(input: FieldEvent): Record<string, unknown> {
           lowStock,
           reason,
           updatedAt,
-          version: versionOf(input),
+          version,
           product: { __typename: 'Product', id: productId },
         },
       };

@@ -30,6 +30,9 @@ type Documents = {
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrdersWithInventoryDocument,
     "\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n": typeof types.StockResumeDocument,
     "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n": typeof types.OrderPlacedResumeDocument,
+    "\n  subscription StockSnapshot($productId: ID, $initial: Boolean, $after: String) {\n    stockUpdated(productId: $productId, initial: $initial, after: $after) {\n      available\n      reserved\n      reason\n      version\n    }\n  }\n": typeof types.StockSnapshotDocument,
+    "\n  query InventoryVersion($productId: ID!) {\n    inventoryItem(productId: $productId) {\n      available\n      reserved\n      version\n    }\n  }\n": typeof types.InventoryVersionDocument,
+    "\n  subscription OrderStatusSnapshot($orderId: ID, $initial: Boolean, $after: String) {\n    orderStatusChanged(orderId: $orderId, initial: $initial, after: $after) {\n      id\n      status\n      version\n    }\n  }\n": typeof types.OrderStatusSnapshotDocument,
     "\n  subscription StockUpdated($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": typeof types.StockUpdatedDocument,
     "\n  subscription StockLevel($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      productId\n      available\n      reserved\n    }\n  }\n": typeof types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": typeof types.StockWithNameDocument,
@@ -55,6 +58,9 @@ const documents: Documents = {
     "\n  query OrdersWithInventory {\n    orders {\n      items {\n        product {\n          name\n          inventory {\n            available\n          }\n        }\n      }\n    }\n  }\n": types.OrdersWithInventoryDocument,
     "\n  subscription StockResume($productId: ID, $after: String, $initial: Boolean) {\n    stockUpdated(productId: $productId, after: $after, initial: $initial) {\n      productId\n      available\n      reserved\n      reason\n    }\n  }\n": types.StockResumeDocument,
     "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n": types.OrderPlacedResumeDocument,
+    "\n  subscription StockSnapshot($productId: ID, $initial: Boolean, $after: String) {\n    stockUpdated(productId: $productId, initial: $initial, after: $after) {\n      available\n      reserved\n      reason\n      version\n    }\n  }\n": types.StockSnapshotDocument,
+    "\n  query InventoryVersion($productId: ID!) {\n    inventoryItem(productId: $productId) {\n      available\n      reserved\n      version\n    }\n  }\n": types.InventoryVersionDocument,
+    "\n  subscription OrderStatusSnapshot($orderId: ID, $initial: Boolean, $after: String) {\n    orderStatusChanged(orderId: $orderId, initial: $initial, after: $after) {\n      id\n      status\n      version\n    }\n  }\n": types.OrderStatusSnapshotDocument,
     "\n  subscription StockUpdated($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      productId\n      available\n      reserved\n      lowStock\n      reason\n      updatedAt\n      product {\n        id\n        name\n        price\n        inventory {\n          available\n          reserved\n        }\n      }\n    }\n  }\n": types.StockUpdatedDocument,
     "\n  subscription StockLevel($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      productId\n      available\n      reserved\n    }\n  }\n": types.StockLevelDocument,
     "\n  subscription StockWithName($productId: ID, $after: String) {\n    stockUpdated(productId: $productId, after: $after) {\n      available\n      product {\n        name\n      }\n    }\n  }\n": types.StockWithNameDocument,
@@ -142,6 +148,18 @@ export function graphql(source: "\n  subscription StockResume($productId: ID, $a
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription OrderPlacedResume($after: String) {\n    orderPlaced(after: $after) {\n      id\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StockSnapshot($productId: ID, $initial: Boolean, $after: String) {\n    stockUpdated(productId: $productId, initial: $initial, after: $after) {\n      available\n      reserved\n      reason\n      version\n    }\n  }\n"): (typeof documents)["\n  subscription StockSnapshot($productId: ID, $initial: Boolean, $after: String) {\n    stockUpdated(productId: $productId, initial: $initial, after: $after) {\n      available\n      reserved\n      reason\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InventoryVersion($productId: ID!) {\n    inventoryItem(productId: $productId) {\n      available\n      reserved\n      version\n    }\n  }\n"): (typeof documents)["\n  query InventoryVersion($productId: ID!) {\n    inventoryItem(productId: $productId) {\n      available\n      reserved\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OrderStatusSnapshot($orderId: ID, $initial: Boolean, $after: String) {\n    orderStatusChanged(orderId: $orderId, initial: $initial, after: $after) {\n      id\n      status\n      version\n    }\n  }\n"): (typeof documents)["\n  subscription OrderStatusSnapshot($orderId: ID, $initial: Boolean, $after: String) {\n    orderStatusChanged(orderId: $orderId, initial: $initial, after: $after) {\n      id\n      status\n      version\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
