@@ -140,7 +140,7 @@ async function cursorAfterFirstEvent(url: string, trigger: () => Promise<void>):
       };
       if (message.type === 'connection_ack') {
         socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: {} } }));
-        setTimeout(() => trigger().catch(reject), 200);
+        setTimeout(() => void trigger().catch(reject), 200);
       } else if (message.type === 'next' && message.payload?.extensions?.cursor) {
         resolve(message.payload.extensions.cursor);
         socket.close();

@@ -53,7 +53,7 @@ export function cursorStream<TResult, TVariables>(
     },
   });
   client.subscribe<TResult, Record<string, unknown>>(
-    { query: print(document), variables: (variables ?? {}) as Record<string, unknown> },
+    { query: print(document), variables: variables ?? {} },
     {
       next: (value) => {
         const extensions: Readonly<Record<string, unknown>> = value.extensions ?? {};

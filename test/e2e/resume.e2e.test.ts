@@ -31,7 +31,7 @@ describe('resuming subscriptions from a cursor', () => {
     token?: string,
   ): CursorStream<T> {
     const opened = cursorStream(url, document, variables, token);
-    open.push(opened as CursorStream<unknown>);
+    open.push(opened);
     return opened;
   }
 

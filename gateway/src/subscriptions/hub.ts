@@ -178,7 +178,6 @@ export class SubscriptionHub {
     }
     return queued;
   }
-
 }
 
 function firstAdmitting(group: FanOutGroup, event: PositionedEvent): Subscriber | undefined {
