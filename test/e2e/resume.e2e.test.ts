@@ -278,5 +278,18 @@ describe('resuming subscriptions from a cursor', () => {
     await addStock(productId, 2);
     expect(availables(await resumed.received(32))).toEqual(range(2, 32));
     expect(after.subscriptions?.replayReaderCount()).toBe(0);
+    // Three gateway starts on this run's topics, and not one consumer group of theirs in Kafka.
+    const kafka = supergraph.kafka;
+    if (!kafka) throw new Error('Kafka expected');
+    const admin = kafka.client.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.listGroups();
+      // Services' groups are `<prefix><service>.<topic>`; a gateway's were `<prefix>gateway-<id>.<topic>`.
+      const ofGateways = groups.filter(({ groupId }) => groupId.startsWith(`${kafka.topicPrefix}gateway`));
+      expect(ofGateways).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

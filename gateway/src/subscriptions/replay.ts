@@ -156,6 +156,9 @@ class ReplayReader {
           }
         }
       }
+      // A replay to many subscribers is mostly promise work: let timers and sockets run between
+      // chunks (heartbeats of the process's consumers, live events, other connections).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
