@@ -33,10 +33,12 @@ export interface ReplayDependencies {
   /** How many events a reader may be behind a newcomer and still take it on (default 100 000). */
   readonly window?: number;
   /**
-   * How long a new reader waits before its first fetch, so that clients resuming at once (after a
-   * deploy or a network blip) share it rather than each open one (default 50 ms).
+   * A new reader waits until no subscriber has joined it for `lingerMs` (default 100 ms), at most
+   * `maxLingerMs` (default 1 s), before its first fetch: clients reconnecting together after a deploy
+   * or a network blip (spread by their backoff) share it rather than each open one.
    */
   readonly lingerMs?: number;
+  readonly maxLingerMs?: number;
 }
 
 /** Plan executions running at once in one reader (they are delivered in event order). */
@@ -90,6 +92,7 @@ class ReplayReader {
   private fetched: number[];
   /** The position after the event being delivered: what its cursor encodes. */
   private position: number[];
+  private lastJoinedAt = Date.now();
 
   constructor(
     private readonly deps: ReplayDependencies,
@@ -113,10 +116,18 @@ class ReplayReader {
 
   add(request: ReplayRequest): void {
     this.members.add(request);
+    this.lastJoinedAt = Date.now();
   }
 
   start(): void {
-    setTimeout(() => this.read(), this.deps.lingerMs ?? 50).unref();
+    const quiet = this.deps.lingerMs ?? 100;
+    const latest = Date.now() + (this.deps.maxLingerMs ?? 1_000);
+    const wait = (): void => {
+      const now = Date.now();
+      if (now - this.lastJoinedAt >= quiet || now >= latest) this.read();
+      else setTimeout(wait, Math.min(quiet - (now - this.lastJoinedAt), latest - now)).unref();
+    };
+    setTimeout(wait, quiet).unref();
   }
 
   private read(): void {
