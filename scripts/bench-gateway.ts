@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway [-- --rounds 5 --seconds 10 --connections 50 --log-level info]`: the
+ * `npm run bench:gateway [-- --rounds 5 --seconds 10 --connections 50 --log-level info --dedup on]`: the
  * project's gateway against a stock Apollo Gateway (plain ApolloServer + ApolloGateway on the same
  * supergraph SDL and subgraph URLs, forwarding the Authorization header, nothing else), in front of
  * the same four subgraphs on the real servers (KAFKA_BROKERS, DATABASE_URL, MONGODB_URL).
@@ -16,6 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
 const catalogQuery =
   '{ products(first: 20) { edges { node { id name price category inventory { available reserved } } } } }';
@@ -29,6 +30,8 @@ interface GatewayStart {
   readonly kind: 'start';
   readonly subgraphUrls: Record<string, string>;
   readonly jwtPublicKey: string;
+  /** Ours only: deduplicate identical in-flight subgraph queries. */
+  readonly deduplicate: boolean;
 }
 /** gateway child → parent */
 type GatewayAnswer =
@@ -67,6 +70,7 @@ async function runBench(): Promise<number> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
       'log-level': { type: 'string', default: 'info' },
+      dedup: { type: 'string', default: 'on' },
     },
   });
   const rounds = bounded('rounds', values.rounds, 1, 20);
@@ -111,7 +115,11 @@ async function runBench(): Promise<number> {
     const subgraphUrls = Object.fromEntries(Object.values(subgraphs).map(({ name, url }) => [name, url]));
     const gatewayLogLevel = values['log-level'];
     const start = (side: Side): Promise<{ child: ChildProcess; url: string }> =>
-      startGatewayChild(side, { kind: 'start', subgraphUrls, jwtPublicKey: keys.publicKey }, gatewayLogLevel);
+      startGatewayChild(
+        side,
+        { kind: 'start', subgraphUrls, jwtPublicKey: keys.publicKey, deduplicate: values.dedup !== 'off' },
+        gatewayLogLevel,
+      );
     const ours = await start('ours');
     children.push(ours.child);
     const stock = await start('stock');
@@ -128,7 +136,7 @@ async function runBench(): Promise<number> {
       for (const side of [ours, stock]) await expectAnswer(side.url, query, bearer, name);
     }
     console.log(
-      `gateway log level ${gatewayLogLevel}; ${connections} connections, ${seconds} s per measure, ` +
+      `ours: log level ${gatewayLogLevel}, deduplication ${values.dedup}; ${connections} connections, ${seconds} s per measure, ` +
         `${rounds} rounds per query, alternating`,
     );
     let failures = 0;
@@ -235,6 +243,7 @@ async function startOurs(message: GatewayStart): Promise<string> {
     subgraphUrls: message.subgraphUrls,
     jwtPublicKey: message.jwtPublicKey,
     logger: createLogger('gateway'),
+    deduplicateFetches: message.deduplicate,
     // Rate limits stay on, counted in memory as by default; one address may spend a benchmark's worth.
     rateLimits: { rates: { requestsPerAddress: { points: 100_000_000, seconds: 60 } } },
   });
@@ -250,10 +259,7 @@ async function startStock(message: GatewayStart): Promise<string> {
     readonly authorization: string | undefined;
   }
   class ForwardingDataSource extends RemoteGraphQLDataSource<Context> {
-    override willSendRequest({
-      request,
-      context,
-    }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): void {
+    override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
       if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     }
   }
