@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway [-- --rounds 5 --seconds 10 --connections 50 --log-level info --dedup on]`: the
+ * `npm run bench:gateway [-- --rounds 5 --seconds 10 --connections 50 --customers 1 --log-level info --dedup on]`: the
  * project's gateway against a stock Apollo Gateway (plain ApolloServer + ApolloGateway on the same
  * supergraph SDL and subgraph URLs, forwarding the Authorization header, nothing else), in front of
  * the same four subgraphs on the real servers (KAFKA_BROKERS, DATABASE_URL, MONGODB_URL).
@@ -11,6 +11,11 @@
  * p50/p99 latency, gateway CPU per request and failed requests of every measure, the medians and
  * the ratio ours/stock. A failed request is a socket error, a timeout, a non-2xx status or a body
  * with GraphQL errors; the script exits with 1 when there was any.
+ *
+ * The orders query goes out with the tokens of --customers customers in turn (each with three
+ * orders). With one, every request is the same viewer's, so our gateway's deduplication of identical
+ * in-flight subgraph queries (never shared across viewers) shares nearly every fetch; more customers
+ * show the cost when it shares less. --dedup off measures our gateway without it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +45,8 @@ type GatewayAnswer =
 interface LoadRequest {
   readonly url: string;
   readonly query: string;
-  readonly token: string | undefined;
+  /** Bearer tokens, one per request in turn (none: anonymous). */
+  readonly tokens: readonly string[];
   readonly seconds: number;
   readonly connections: number;
 }
@@ -71,11 +77,13 @@ async function runBench(): Promise<number> {
       connections: { type: 'string', default: '50' },
       'log-level': { type: 'string', default: 'info' },
       dedup: { type: 'string', default: 'on' },
+      customers: { type: 'string', default: '1' },
     },
   });
   const rounds = bounded('rounds', values.rounds, 1, 20);
   const seconds = bounded('seconds', values.seconds, 1, 120);
   const connections = bounded('connections', values.connections, 1, 500);
+  const customers = bounded('customers', values.customers, 1, 200);
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
 
   const { generateKeyPair } = await import('@commerce/common/auth');
@@ -127,21 +135,21 @@ async function runBench(): Promise<number> {
     const loader = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv });
     children.push(loader);
 
-    const token = await seed(ours.url, admin);
+    const tokens = await seed(ours.url, admin, customers);
     const queries = [
-      { name: 'catalog', query: catalogQuery, token: undefined },
-      { name: 'orders', query: ordersQuery, token },
+      { name: 'catalog', query: catalogQuery, tokens: [] },
+      { name: 'orders', query: ordersQuery, tokens },
     ] as const;
-    for (const { name, query, token: bearer } of queries) {
-      for (const side of [ours, stock]) await expectAnswer(side.url, query, bearer, name);
+    for (const { name, query, tokens: bearers } of queries) {
+      for (const side of [ours, stock]) await expectAnswer(side.url, query, bearers[0], name);
     }
     console.log(
       `ours: log level ${gatewayLogLevel}, deduplication ${values.dedup}; ${connections} connections, ${seconds} s per measure, ` +
-        `${rounds} rounds per query, alternating`,
+        `${rounds} rounds per query, alternating; orders of ${customers} customer(s) in turn`,
     );
     let failures = 0;
     const summary: string[] = [];
-    for (const { name, query, token: bearer } of queries) {
+    for (const { name, query, tokens: bearers } of queries) {
       const measure = async (
         side: { child: ChildProcess; url: string },
         forSeconds: number,
@@ -150,7 +158,7 @@ async function runBench(): Promise<number> {
         const result = await load(loader, {
           url: side.url,
           query,
-          token: bearer,
+          tokens: bearers,
           seconds: forSeconds,
           connections,
         });
@@ -194,8 +202,12 @@ async function runBench(): Promise<number> {
   }
 }
 
-/** Signs the admin in, creates 20 products, and a customer with three orders; returns the customer's token. */
-async function seed(gatewayUrl: string, admin: { email: string; password: string }): Promise<string> {
+/** Signs the admin in, creates 20 products, and customers with three orders each; returns their tokens. */
+async function seed(
+  gatewayUrl: string,
+  admin: { email: string; password: string },
+  customers: number,
+): Promise<string[]> {
   const { createClient, dataOf } = await import('../test/client/client.js');
   const { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } =
     await import('../test/e2e/actors.js');
@@ -212,12 +224,16 @@ async function seed(gatewayUrl: string, admin: { email: string; password: string
     await stockOf(client, id);
     products.push(id);
   }
-  const customer = await signUpCustomer(client, `bench-${randomBytes(4).toString('hex')}@example.com`);
-  for (let i = 0; i < 3; i += 1) {
-    const items = products.slice(i * 3, i * 3 + 3).map((productId) => ({ productId, quantity: 1 + i }));
-    dataOf(await placeOrder(client, customer.token, { items, shippingAddress: exampleAddress }));
+  const tokens: string[] = [];
+  for (let c = 0; c < customers; c += 1) {
+    const customer = await signUpCustomer(client, `bench-${randomBytes(4).toString('hex')}@example.com`);
+    for (let i = 0; i < 3; i += 1) {
+      const items = products.slice(i * 3, i * 3 + 3).map((productId) => ({ productId, quantity: 1 + i }));
+      dataOf(await placeOrder(client, customer.token, { items, shippingAddress: exampleAddress }));
+    }
+    tokens.push(customer.token);
   }
-  return customer.token;
+  return tokens;
 }
 
 /** A gateway child process: starts its gateway on a free port, then answers CPU readings. */
@@ -312,19 +328,23 @@ function runLoad(): void {
   process.on('message', (message: LoadRequest) => {
     void import('autocannon').then(async ({ default: autocannon }) => {
       let graphqlErrors = 0;
+      let sent = 0;
       let firstFailure: string | undefined;
       const result = await autocannon({
         url: message.url,
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(message.token ? { authorization: `Bearer ${message.token}` } : {}),
-        },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: message.query }),
         duration: message.seconds,
         connections: message.connections,
         requests: [
           {
+            setupRequest: (request) => {
+              const token = message.tokens[sent++ % Math.max(message.tokens.length, 1)];
+              return token
+                ? { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }
+                : request;
+            },
             onResponse: (status: number, body: string) => {
               if (status >= 200 && status < 300 && !body.includes('"errors"')) return;
               if (status < 300) graphqlErrors += 1;
