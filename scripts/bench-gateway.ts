@@ -313,7 +313,8 @@ async function startStock(message: GatewayStart): Promise<string> {
   }
   class ForwardingDataSource extends RemoteGraphQLDataSource<Context> {
     override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
-      if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+      const authorization = (context as Partial<Context>).authorization;
+      if (authorization) request.http?.headers.set('authorization', authorization);
     }
   }
   const gateway = new ApolloGateway({
