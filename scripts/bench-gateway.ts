@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { bounded, median } from '../test/harness/bench.js';
 
 const catalogQuery =
   '{ products(first: 20) { edges { node { id name price category inventory { available reserved } } } } }';
@@ -443,19 +444,4 @@ function describe(result: Measure): string {
     `${result.requestsPerSecond.toFixed(0)}/s p50 ${result.p50Ms} p99 ${result.p99Ms} ` +
     `cpu ${result.cpuMsPerRequest.toFixed(2)}+${result.subgraphsCpuMsPerRequest.toFixed(2)} fail ${result.failures}`
   );
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function bounded(name: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
-  return value;
 }
