@@ -47,11 +47,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.inFlight = options.deduplicate ? new InFlight(copyResponse) : undefined;
   }
 
-  /** Follower fetches served by another request's identical fetch so far. */
-  get deduplicated(): number {
-    return this.inFlight?.shared ?? 0;
-  }
-
   override process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
@@ -110,12 +105,7 @@ function isQueryOperation(document: string): boolean {
   return /^\s*(?:query\b|\{)/.test(document);
 }
 
-/** A shared answer, for one caller of many: its own data, errors and extensions. */
-function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
-  return {
-    ...response,
-    data: structuredClone(response.data),
-    errors: structuredClone(response.errors),
-    extensions: structuredClone(response.extensions),
-  };
+/** A shared answer for one of its callers: its own data, errors and extensions; the read HTTP response as is. */
+function copyResponse({ http, ...body }: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  return { ...structuredClone(body), ...(http ? { http } : {}) };
 }

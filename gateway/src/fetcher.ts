@@ -28,7 +28,7 @@ export interface KeepAliveFetcherOptions {
   readonly idleTimeoutMs?: number;
 }
 
-/** What one call to `send` is: where, how, and whether it may be sent again. */
+/** One subgraph call: where to, what, and how long it may take. */
 interface Call {
   readonly url: URL;
   readonly init: FetcherRequestInit;
