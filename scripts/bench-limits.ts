@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { bounded, median } from '../test/harness/bench.js';
 
 const catalogQuery =
   '{ products(first: 20) { edges { node { id name price category inventory { available reserved } } } } }';
@@ -146,19 +147,4 @@ async function expectCatalog(url: string): Promise<void> {
 
 function describe(result: LoadResult): string {
   return `${result.requestsPerSecond.toFixed(0)} (p50 ${result.p50Ms} ms)`;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function bounded(name: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
-  return value;
 }

@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { Kind, OperationTypeNode, parse } from 'graphql';
 
 /** The fetch signature RemoteGraphQLDataSource calls. */
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -19,6 +20,20 @@ export interface KeepAliveFetcherOptions {
   readonly maxSockets?: number;
   /** Abort a subgraph call after this many milliseconds (default 30 000). */
   readonly timeoutMs?: number;
+  /**
+   * Close a pooled socket idle this long (default 30 000 ms): well before a subgraph server closes
+   * it (common/src/server/http.ts: keepAliveTimeout 65 s), so that no request is written to a socket
+   * the server is closing.
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+/** One subgraph call: where to, what, and how long it may take. */
+interface Call {
+  readonly url: URL;
+  readonly init: FetcherRequestInit;
+  readonly secure: boolean;
+  readonly timeoutMs: number;
 }
 
 /**
@@ -26,12 +41,27 @@ export interface KeepAliveFetcherOptions {
  * reuses its connections to each subgraph instead of opening one per query-plan fetch.
  */
 export function createKeepAliveFetcher(options: KeepAliveFetcherOptions = {}): KeepAliveFetcher {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 64,
+    scheduling: 'lifo' as const,
+    // The agent's socket timeout applies to idle pooled sockets (a request sets its own): it closes them.
+    timeout: options.idleTimeoutMs ?? 30_000,
+  };
   const http = new Agent(agentOptions);
   const https = new HttpsAgent(agentOptions);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const fetch: Fetcher = (url, init) =>
-    send(new URL(url), init ?? {}, url.startsWith('https:'), { http, https }, timeoutMs);
+  const fetch: Fetcher = async (url, init) => {
+    const call = { url: new URL(url), init: init ?? {}, secure: url.startsWith('https:'), timeoutMs };
+    try {
+      return await send(call, call.secure ? https : http);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError) || !isQueryBody(call.init.body)) throw error;
+      // The server closed a pooled socket as the request went out: nothing reached it, or nothing
+      // it answered. A query is sent once more, on a new connection (its pooled peers may be as old).
+      return send(call, false);
+    }
+  };
   return {
     fetch,
     close() {
@@ -41,30 +71,66 @@ export function createKeepAliveFetcher(options: KeepAliveFetcherOptions = {}): K
   };
 }
 
-function send(
-  url: URL,
-  init: FetcherRequestInit,
-  secure: boolean,
-  agents: { http: Agent; https: HttpsAgent },
-  timeoutMs: number,
-): Promise<FetcherResponse> {
+/**
+ * A request failed on a pooled (reused) socket before any byte of an answer came back: the server
+ * had closed, or was closing, that idle connection. `cause` is the socket error.
+ */
+export class StaleSocketError extends Error {
+  constructor(url: URL, cause: unknown) {
+    super(`The connection to ${url.origin} was closed before it answered`, { cause });
+    this.name = 'StaleSocketError';
+  }
+}
+
+const staleSocketCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** Sends one request through `agent` (false: on a connection of its own, closed after it). */
+function send({ url, init, secure, timeoutMs }: Call, agent: Agent | false): Promise<FetcherResponse> {
   return new Promise((resolve, reject) => {
-    const requestOptions = { method: init.method ?? 'GET', headers: init.headers ?? {}, timeout: timeoutMs };
+    const requestOptions = {
+      method: init.method ?? 'GET',
+      headers: init.headers ?? {},
+      timeout: timeoutMs,
+      agent,
+    };
+    let answered = false;
     const onResponse = (response: IncomingMessage): void => {
+      answered = true;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () => resolve(toResponse(response, Buffer.concat(chunks))));
     };
     const req = secure
-      ? httpsRequest(url, { ...requestOptions, agent: agents.https }, onResponse)
-      : httpRequest(url, { ...requestOptions, agent: agents.http }, onResponse);
+      ? httpsRequest(url, requestOptions, onResponse)
+      : httpRequest(url, requestOptions, onResponse);
     req.on('timeout', () =>
       req.destroy(new Error(`Subgraph request to ${url.origin} timed out after ${timeoutMs} ms`)),
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = !answered && req.reusedSocket && staleSocketCodes.has(error.code ?? '');
+      reject(stale ? new StaleSocketError(url, error) : error);
+    });
     req.end(init.body);
   });
+}
+
+/** A GraphQL request body (JSON) whose operation is a query: one that may safely be sent twice. */
+export function isQueryBody(body: FetcherRequestInit['body']): boolean {
+  if (body === undefined) return false;
+  try {
+    const { query } = JSON.parse(body.toString()) as { query?: unknown };
+    if (typeof query !== 'string') return false;
+    const operations = parse(query).definitions.filter(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    return (
+      operations.length > 0 &&
+      operations.every((operation) => operation.operation === OperationTypeNode.QUERY)
+    );
+  } catch {
+    return false;
+  }
 }
 
 function toResponse(response: IncomingMessage, body: Buffer): FetcherResponse {

@@ -85,6 +85,11 @@ export interface GatewayOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Depth, aliases, tokens, directives and cost, over HTTP and WebSocket; default `defaultOperationLimits`. */
   readonly operationLimits?: OperationLimitsSetting;
+  /**
+   * Identical query fetches to a subgraph in flight at the same time (same document, variables and
+   * Authorization header) are sent once and the answer shared (default true). Never mutations.
+   */
+  readonly deduplicateFetches?: boolean;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -118,7 +123,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ name, url }): GraphQLDataSource =>
       name === 'subscriptions'
         ? new UnavailableSubscriptionsDataSource()
-        : new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
+        : new SubgraphDataSource({
+            name,
+            url: subgraphUrl(name, options.subgraphUrls, url),
+            fetcher: fetcher.fetch,
+            logger,
+            deduplicate: options.deduplicateFetches ?? true,
+          }),
   });
   const limiter = operationLimiter(options.operationLimits);
   const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
@@ -169,7 +180,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server,
         supergraphSdl: options.supergraphSdl,
         dataSource: (name, url) =>
-          new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
+          new SubgraphDataSource({
+            name,
+            url: subgraphUrl(name, options.subgraphUrls, url),
+            fetcher: fetcher.fetch,
+            logger,
+          }),
         jwtPublicKey: options.jwtPublicKey,
         // Not `logger`: the service names its own component, and pino would print the key twice.
         logger: options.logger,
