@@ -5,11 +5,12 @@ import {
   type Consumer,
   type IHeaders,
   type LogEntry,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import type { EventBus, Handler, SubscribeOptions } from './bus.js';
+import type { EventBus, Handler, Publication, SubscribeOptions } from './bus.js';
 import {
   deliverWithRetry,
   defaultRetryPolicy,
@@ -18,7 +19,7 @@ import {
   type MonitoredDelivery,
   type RetryPolicy,
 } from './delivery.js';
-import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
+import { decodeEnvelope, encodeEvent, type Envelope } from './envelope.js';
 import { HeldMessage } from './held-message.js';
 import { createMissingTopics } from './kafka-topics.js';
 import { deadLetterTopic, type TopicName, type Topics } from './topics.js';
@@ -113,11 +114,27 @@ export class KafkaEventBus implements EventBus<Topics> {
   }
 
   async publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
-    const valid = parseEnvelope(topic, event);
-    await this.send(topic, {
-      key,
-      value: JSON.stringify(valid),
-      headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
+    await this.send(topic, encodeEvent(topic, key, event));
+  }
+
+  /**
+   * One produce request per broker for all the events (kafkajs `sendBatch`): with the idempotent
+   * producer and one request in flight, each partition keeps the order given, hence each key.
+   */
+  async publishAll(events: readonly Publication[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, key, event } of events) {
+      const physical = this.physical(topic);
+      let messages = byTopic.get(physical);
+      if (!messages) byTopic.set(physical, (messages = []));
+      messages.push(encodeEvent(topic, key, event));
+    }
+    if (byTopic.size === 0) return;
+    await this.ensureTopics();
+    const producer = await this.connectedProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
