@@ -162,7 +162,8 @@ export class KafkaEventBus implements EventBus<Topics> {
       heartbeatInterval: heartbeatIntervalMs,
       // A fetch waits this long for data; disconnect waits for the fetch in flight, so keep it short.
       maxWaitTimeInMs: 500,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+      // Reconnects at least every second while the broker is away: a backlog waits at most that long.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     const stopping = new AbortController();
     this.consumers.set(consumer, stopping);
@@ -286,6 +287,9 @@ export class KafkaEventBus implements EventBus<Topics> {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // A send fails after about 2.5 s of retries while the broker is away (the relay then backs
+        // off and tries again), and a retry in progress reaches a returning broker within 1 s.
+        retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 },
         // The default (murmur2, like the Java client) chosen explicitly, which also silences kafkajs's notice.
         createPartitioner: Partitioners.DefaultPartitioner,
       });

@@ -63,7 +63,11 @@ export interface OutboxRelayOptions {
   readonly pollIntervalMs?: number;
   /** The most events one claim publishes, in one request to the broker. Default 500. */
   readonly batchSize?: number;
-  /** Longest pause between attempts while the broker cannot be reached. Default 5 000 ms. */
+  /**
+   * Longest pause between attempts while the broker cannot be reached. Default 1 000 ms: each
+   * attempt is itself a few seconds of the producer's retries, and the backlog should drain as soon
+   * as the broker is back.
+   */
   readonly maxBackoffMs?: number;
 }
 
@@ -102,7 +106,7 @@ export class OutboxRelay {
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.pollIntervalMs = options.pollIntervalMs ?? (source.watch ? 2_000 : 500);
     this.batchSize = options.batchSize ?? 500;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 1_000;
   }
 
   /** `degraded` from a failed publish until the next successful pass: the broker is unreachable. */
