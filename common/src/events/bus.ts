@@ -41,7 +41,8 @@ export type Publication<M extends Record<string, unknown> = Topics> = {
 export interface EventBus<M extends Record<string, unknown> = Topics> {
   publish<T extends keyof M & string>(topic: T, key: string, event: Envelope<M[T]>): Promise<void>;
   /**
-   * Publishes many events in one request to the broker, and resolves once it has them all (acks
+   * Publishes many events in one request to the broker (a few in a row for batches over 512 KiB),
+   * and resolves once it has them all (acks
    * from all in-sync replicas). Events of one key are stored in the order given. Every event is
    * validated before any is sent. When it rejects, any of the events may have been stored: the
    * caller sends them all again (consumers are idempotent), which keeps each key's order.

@@ -223,6 +223,37 @@ describe.each([
     await Promise.all(stops.map((stop) => stop()));
   });
 
+  it('publishAll keeps the order of a batch larger than a broker takes in one request (1.5 MiB on one key)', async () => {
+    const seen: string[] = [];
+    const stop = await subject.bus.subscribe(
+      'product.created',
+      'large-batch',
+      (event) => Promise.resolve(void seen.push(event.payload.productId)),
+      { fromBeginning: true },
+    );
+    const large = (productId: string) =>
+      createEnvelope(
+        'product.created',
+        {
+          productId,
+          name: productId,
+          description: 'x'.repeat(50 * 1024),
+          category: 'large',
+          price: 1,
+          quantity: 1,
+          reorderThreshold: 0,
+        },
+        { source: 'contract', correlationId: randomUUID() },
+      );
+    const ids = Array.from({ length: 30 }, (_, i) => `p${i}`);
+    await subject.bus.publishAll?.(
+      ids.map((id) => ({ topic: 'product.created', key: 'one', event: large(id) })),
+    );
+    await until(() => seen.length === ids.length, 'the whole batch');
+    expect(seen).toEqual(ids);
+    await stop();
+  });
+
   it('publishAll sends nothing of a batch holding an invalid event', async () => {
     const seen: string[] = [];
     const stop = await subject.bus.subscribe(

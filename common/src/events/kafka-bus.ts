@@ -73,6 +73,35 @@ export function createKafkaEventBus(clientId: string, config: KafkaConfig, logge
 }
 
 const sessionTimeoutMs = 10_000;
+
+/**
+ * The most bytes of events one produce request of publishAll carries: half the broker's default
+ * limit on one partition's record batch (message.max.bytes, 1 MiB), which a batch of large events
+ * all on one key would otherwise exceed, and be refused for ever.
+ */
+const maxRequestBytes = 512 * 1024;
+
+/** Consecutive runs of `items` of at most `limit` bytes (key and value) each; an item over it runs alone. */
+function bySize<T extends { message: { key: string; value: string } }>(
+  items: readonly T[],
+  limit: number,
+): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.message.key) + Buffer.byteLength(item.message.value);
+    if (run.length > 0 && bytes + size > limit) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(item);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 const heartbeatIntervalMs = 1_000;
 
 /**
@@ -118,24 +147,30 @@ export class KafkaEventBus implements EventBus<Topics> {
   }
 
   /**
-   * One produce request per broker for all the events (kafkajs `sendBatch`): with the idempotent
-   * producer and one request in flight, each partition keeps the order given, hence each key.
+   * One produce request per broker for all the events (kafkajs `sendBatch`), or, past
+   * `maxRequestBytes`, a few sent one after the other: with the idempotent producer and one request
+   * in flight, each partition keeps the order given, hence each key.
    */
   async publishAll(events: readonly Publication[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, key, event } of events) {
-      const physical = this.physical(topic);
-      let messages = byTopic.get(physical);
-      if (!messages) byTopic.set(physical, (messages = []));
-      messages.push(encodeEvent(topic, key, event));
-    }
-    if (byTopic.size === 0) return;
+    const encoded = events.map(({ topic, key, event }) => ({
+      topic: this.physical(topic),
+      message: encodeEvent(topic, key, event),
+    }));
+    if (encoded.length === 0) return;
     await this.ensureTopics();
     const producer = await this.connectedProducer();
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    for (const request of bySize(encoded, maxRequestBytes)) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of request) {
+        let messages = byTopic.get(topic);
+        if (!messages) byTopic.set(topic, (messages = []));
+        messages.push(message);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
   }
 
   /** Sends bytes as they are (tests of invalid messages, dead-letter replay). */
