@@ -1,13 +1,18 @@
 /**
- * `tsx scripts/bench-relay.ts [--events 5000] [--keys 100] [--batch 100] [--mongo-events 1000]`
+ * `tsx scripts/bench-relay.ts [--events 5000] [--keys 100] [--batch 500] [--mongo-events 1000] [--runs 3]`
  *
  * How many events per second the outbox relay publishes to the real broker (acks from all in-sync
- * replicas, idempotent producer): a backlog of --events rows over --keys aggregates, drained by one
- * relay and by two relays sharing the outbox (PostgreSQL), and by one relay over FerretDB documents
- * (--mongo-events, two pending events per document: FerretDB v1 takes tens of ms per update, and
- * the relay updates each document once to remove its sent events, which bounds that figure).
+ * replicas, idempotent producer), before and after batch publishing, side by side in one run:
+ * "one by one" is the previous relay (claims of 100 events, one produce request per event),
+ * "batched" publishes each claim of --batch events in one produce request. Each figure is the
+ * median of --runs drains of a fresh backlog: --events rows over --keys aggregates in PostgreSQL
+ * (one relay, and two relays sharing the outbox), --mongo-events events in FerretDB documents (two
+ * pending events per document, as an order placed then confirmed leaves them).
+ * Then the wake-up latency, commit -> broker acknowledgement, of single events written one at a
+ * time: PostgreSQL by a writer with a pool of its own (as another process) with LISTEN/NOTIFY and
+ * with polling only, FerretDB with the in-process notify().
  * Uses KAFKA_BROKERS, DATABASE_URL and MONGODB_URL (or .infra/env); creates and drops its own
- * database and topics.
+ * databases and topics.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,13 +23,21 @@ import {
   KafkaEventBus,
   OutboxRelay,
   type Envelope,
+  type EventBus,
+  type OutboxSource,
+  type Publication,
   type TopicName,
   type Topics,
 } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { MongoOutboxSource, pendingEvent } from '@commerce/common/mongo';
-import { enqueueEvents, OutboxEventEntity, TypeormOutboxSource } from '@commerce/common/typeorm';
-import { MongoClient } from 'mongodb';
+import {
+  createOutboxNotifyTrigger,
+  enqueueEvents,
+  OutboxEventEntity,
+  TypeormOutboxSource,
+} from '@commerce/common/typeorm';
+import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -32,14 +45,16 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '5000' },
     keys: { type: 'string', default: '100' },
-    batch: { type: 'string', default: '100' },
+    batch: { type: 'string', default: '500' },
     'mongo-events': { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '3' },
   },
 });
 const events = Number(values.events);
 const keys = Number(values.keys);
 const batchSize = Number(values.batch);
 const mongoEvents = Number(values['mongo-events']);
+const runs = Number(values.runs);
 const env: Record<string, string | undefined> = { ...infraEnv(), ...process.env };
 const logger = createLogger('bench-relay');
 const prefix = `bench-${randomUUID().slice(0, 8)}.`;
@@ -87,47 +102,73 @@ class CountingBus extends KafkaEventBus {
     await super.publish(topic, key, event);
     this.published += 1;
   }
+
+  override async publishAll(batch: readonly Publication[]): Promise<void> {
+    await super.publishAll(batch);
+    this.published += batch.length;
+  }
 }
 
-function newBus(): CountingBus {
-  return new CountingBus(kafka, { topicPrefix: prefix, logger });
+type Mode = 'one by one' | 'batched';
+
+/** The relay's bus: "one by one" hides publishAll, so the relay sends one event per request. */
+function relayBus(bus: CountingBus, mode: Mode): EventBus {
+  if (mode === 'batched') return bus;
+  return {
+    publish: (topic, key, event) => bus.publish(topic, key, event),
+    subscribe: (topic, group, handle, options) => bus.subscribe(topic, group, handle, options),
+    close: () => bus.close(),
+  };
 }
+
+const newBus = (): CountingBus => new CountingBus(kafka, { topicPrefix: prefix, logger });
 
 /**
- * Drains a backlog of `count` events with one relay per source (own producer each) and resolves
- * with events per second; `left` (the store's own count) must read 0 afterwards.
+ * Events per second of one relay per source draining a backlog of `count`, until the last event is
+ * marked sent; `left` (the store's own count) must read 0 afterwards.
  */
 async function drain(
-  sources: readonly (TypeormOutboxSource | MongoOutboxSource)[],
+  sources: readonly OutboxSource[],
+  mode: Mode,
   count: number,
   left: () => Promise<number>,
-): Promise<{ seconds: number; perSecond: number }> {
+): Promise<number> {
   const buses = sources.map(() => newBus());
   // Connect the producers before timing.
   await Promise.all(buses.map((bus) => bus.publish('stock.updated', 'warm-up', eventAt(0).envelope)));
   const relays = sources.map(
-    (source, i) => new OutboxRelay(source, buses[i]!, { logger, batchSize, pollIntervalMs: 20 }),
+    (source, i) =>
+      new OutboxRelay(source, relayBus(buses[i]!, mode), {
+        logger,
+        batchSize: mode === 'batched' ? batchSize : 100,
+        pollIntervalMs: 20,
+      }),
   );
   const published = (): number => buses.reduce((sum, bus) => sum + bus.published - 1, 0);
   const started = performance.now();
   relays.forEach((relay) => relay.start());
-  while (published() < count) await new Promise((resolve) => setTimeout(resolve, 10));
-  const seconds = (performance.now() - started) / 1000;
+  while (published() < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  // Stopping waits for the claim in hand: the last events are marked sent, not only acknowledged.
   await Promise.all(relays.map((relay) => relay.stop()));
+  const seconds = (performance.now() - started) / 1000;
   await Promise.all(buses.map((bus) => bus.close()));
   const remaining = await left();
   if (remaining > 0 || published() !== count)
     throw new Error(`after the drain: ${remaining} left in the store, ${published()} published of ${count}`);
-  return { seconds, perSecond: count / seconds };
+  return count / seconds;
 }
 
-async function benchPostgres(relays: number): Promise<{ seconds: number; perSecond: number }> {
+/** A fresh PostgreSQL database with the outbox table as the migrations create it (trigger included). */
+async function withPostgres<T>(
+  name: string,
+  work: (dataSource: DataSource, url: string) => Promise<T>,
+): Promise<T> {
   const base = env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/commerce';
   const url = new URL(base);
-  url.pathname = `/${dbName}_${relays}`;
+  url.pathname = `/${dbName}_${name}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}_${relays}"`);
+  await admin.query(`CREATE DATABASE "${dbName}_${name}"`);
   const dataSource = await new DataSource({
     type: 'postgres',
     url: url.toString(),
@@ -137,6 +178,19 @@ async function benchPostgres(relays: number): Promise<{ seconds: number; perSeco
     await dataSource.query(`CREATE TABLE outbox_event (id bigserial PRIMARY KEY, topic varchar(200) NOT NULL,
       key varchar(200) NOT NULL, envelope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), sent_at timestamptz)`);
     await dataSource.query('CREATE INDEX outbox_event_unsent ON outbox_event (sent_at, id)');
+    const runner = dataSource.createQueryRunner();
+    await createOutboxNotifyTrigger(runner);
+    await runner.release();
+    return await work(dataSource, url.toString());
+  } finally {
+    await dataSource.destroy();
+    await admin.query(`DROP DATABASE "${dbName}_${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function benchPostgres(relays: number, mode: Mode, run: number): Promise<number> {
+  return withPostgres(`${relays}_${mode === 'batched' ? 'b' : 'o'}_${run}`, async (dataSource) => {
     for (let from = 0; from < events; from += 500) {
       const chunk = Array.from({ length: Math.min(500, events - from) }, (_, i) => ({
         topic: 'stock.updated' as const,
@@ -150,26 +204,36 @@ async function benchPostgres(relays: number): Promise<{ seconds: number; perSeco
           'SELECT count(*)::int AS n FROM outbox_event WHERE sent_at IS NULL',
         )
       )[0]?.n ?? 0;
-    return await drain(
+    return drain(
       Array.from({ length: relays }, () => new TypeormOutboxSource(dataSource)),
+      mode,
       events,
       left,
     );
+  });
+}
+
+interface PendingDoc {
+  _id: string;
+  pendingEvents: ReturnType<typeof pendingEvent>[];
+}
+
+async function withMongo<T>(name: string, work: (db: Db) => Promise<T>): Promise<T> {
+  const client = new MongoClient(env['MONGODB_URL'] ?? 'mongodb://127.0.0.1:27017/commerce');
+  await client.connect();
+  const db = client.db(`${dbName}_${name}`);
+  try {
+    return await work(db);
   } finally {
-    await dataSource.destroy();
-    await admin.query(`DROP DATABASE "${dbName}_${relays}" WITH (FORCE)`);
-    await admin.end();
+    await db.dropDatabase();
+    await client.close();
   }
 }
 
-async function benchMongo(): Promise<{ seconds: number; perSecond: number }> {
-  const client = new MongoClient(env['MONGODB_URL'] ?? 'mongodb://127.0.0.1:27017/commerce');
-  await client.connect();
-  const db = client.db(dbName);
-  try {
-    // As the stores keep them: events inside their aggregate's document, here two per document
-    // (an order placed, then its status changed), since a document rarely holds more for long.
-    const docs = db.collection<{ _id: string; pendingEvents: ReturnType<typeof pendingEvent>[] }>('docs');
+async function benchMongo(mode: Mode, run: number): Promise<number> {
+  return withMongo(`${mode === 'batched' ? 'b' : 'o'}_${run}`, async (db) => {
+    // As the stores keep them: events inside their aggregate's document, here two per document.
+    const docs = db.collection<PendingDoc>('docs');
     for (let from = 0; from < mongoEvents; from += 1000) {
       const chunk = [];
       for (let i = from; i < Math.min(mongoEvents, from + 1000); i += 2) {
@@ -183,11 +247,106 @@ async function benchMongo(): Promise<{ seconds: number; perSecond: number }> {
       await docs.insertMany(chunk);
     }
     const left = (): Promise<number> => docs.countDocuments({ 'pendingEvents.0': { $exists: true } });
-    return await drain([new MongoOutboxSource(db, 'docs')], mongoEvents, left);
-  } finally {
-    await db.dropDatabase();
-    await client.close();
+    return drain([new MongoOutboxSource(db, 'docs')], mode, mongoEvents, left);
+  });
+}
+
+/**
+ * Milliseconds from each write's commit to the broker's acknowledgement of its event, for `count`
+ * single-event writes 50 ms apart (p50, p99), with the relay's own wake -> ack median.
+ */
+async function wakeUpLatency(
+  source: OutboxSource,
+  write: (i: number) => Promise<void>,
+  options: { pollIntervalMs: number; notify: boolean },
+  count = 100,
+): Promise<{ p50: number; p99: number; wakeToAck: number }> {
+  const bus = newBus();
+  await bus.publish('stock.updated', 'warm-up', eventAt(0).envelope);
+  const acked: number[] = [];
+  const wakeToAck: number[] = [];
+  const relay = new OutboxRelay(source, bus, { logger, pollIntervalMs: options.pollIntervalMs });
+  relay.observe((batch) => {
+    for (let i = 0; i < batch.size; i += 1) acked.push(performance.now());
+    wakeToAck.push(batch.wakeToAckSeconds * 1000);
+  });
+  relay.start();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    await write(i);
+    const committed = performance.now();
+    if (options.notify) relay.notify();
+    while (acked.length <= i) await new Promise((resolve) => setImmediate(resolve));
+    latencies.push(acked[i]! - committed);
+    await new Promise((resolve) => setTimeout(resolve, 50 * Math.random()));
   }
+  await relay.stop();
+  await bus.close();
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    wakeToAck: quantile(wakeToAck, 0.5),
+  };
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+const median = (values: readonly number[]): number => quantile(values, 0.5);
+
+async function latencies(): Promise<void> {
+  const single = (i: number) => [{ topic: 'stock.updated' as const, ...eventAt(i) }];
+  for (const listen of [true, false]) {
+    const result = await withPostgres(`latency_${listen ? 'l' : 'p'}`, async (dataSource, url) => {
+      // The writer has a pool of its own and never calls notify(): another process, as far as the relay knows.
+      const writer = await new DataSource({
+        type: 'postgres',
+        url,
+        entities: [OutboxEventEntity],
+      }).initialize();
+      const typeorm = new TypeormOutboxSource(dataSource);
+      const source: OutboxSource = listen
+        ? typeorm
+        : {
+            claim: (limit, publish) => typeorm.claim(limit, publish),
+            pendingCount: () => typeorm.pendingCount(),
+          };
+      try {
+        return await wakeUpLatency(
+          source,
+          (i) => writer.transaction((manager) => enqueueEvents(manager, single(i))),
+          { pollIntervalMs: listen ? 2_000 : 500, notify: false },
+        );
+      } finally {
+        await writer.destroy();
+      }
+    });
+    console.log(
+      `  PostgreSQL, writer in another process, ${listen ? 'LISTEN/NOTIFY (poll fallback 2 s)' : 'polling every 500 ms (before)'}: ` +
+        `commit -> ack p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms; relay wake -> ack p50 ${result.wakeToAck.toFixed(1)} ms`,
+    );
+  }
+  const mongo = await withMongo('latency', async (db) => {
+    const docs = db.collection<PendingDoc>('docs');
+    return wakeUpLatency(
+      new MongoOutboxSource(db, 'docs'),
+      async (i) => {
+        const { key, envelope } = eventAt(i);
+        await docs.insertOne({
+          _id: `doc-${i}`,
+          pendingEvents: [pendingEvent('stock.updated', key, envelope)],
+        });
+      },
+      { pollIntervalMs: 500, notify: true },
+    );
+  });
+  console.log(
+    `  FerretDB, in-process notify() (no change streams in FerretDB 1.24): commit -> ack p50 ${mongo.p50.toFixed(1)} ms, ` +
+      `p99 ${mongo.p99.toFixed(1)} ms; relay wake -> ack p50 ${mongo.wakeToAck.toFixed(1)} ms`,
+  );
 }
 
 const setup = newBus();
@@ -195,18 +354,29 @@ await setup.ensureTopics();
 await setup.close();
 try {
   console.log(
-    `relay benchmark: ${events} events over ${keys} aggregates, batches of ${batchSize}, broker ${env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'}`,
+    `relay benchmark: PostgreSQL ${events} events over ${keys} aggregates, FerretDB ${mongoEvents} events (2 per document); ` +
+      `batched = ${batchSize} per produce request; median of ${runs} runs; broker ${env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'}`,
   );
-  for (const relays of [1, 2]) {
-    const result = await benchPostgres(relays);
+  const cases: { name: string; run: (mode: Mode, run: number) => Promise<number> }[] = [
+    { name: 'PostgreSQL outbox, 1 relay', run: (mode, run) => benchPostgres(1, mode, run) },
+    { name: 'PostgreSQL outbox, 2 relays', run: (mode, run) => benchPostgres(2, mode, run) },
+    { name: 'FerretDB outbox, 1 relay', run: (mode, run) => benchMongo(mode, run) },
+  ];
+  console.log(`${'outbox'.padEnd(30)} ${'one by one'.padStart(22)} ${'batched'.padStart(22)}  speed-up`);
+  for (const { name, run } of cases) {
+    const figures: Record<Mode, number[]> = { 'one by one': [], batched: [] };
+    // Alternating, so that a slow spell of the machine hits both.
+    for (let r = 0; r < runs; r += 1)
+      for (const mode of ['one by one', 'batched'] as const) figures[mode].push(await run(mode, r));
+    const cell = (mode: Mode) =>
+      `${median(figures[mode]).toFixed(0)} ev/s [${figures[mode].map((n) => n.toFixed(0)).join(' ')}]`;
     console.log(
-      `PostgreSQL outbox, ${relays} relay(s): ${result.perSecond.toFixed(0)} events/s (${result.seconds.toFixed(2)} s)`,
+      `${name.padEnd(30)} ${cell('one by one').padStart(22)} ${cell('batched').padStart(22)}  ` +
+        `${(median(figures.batched) / median(figures['one by one'])).toFixed(1)}x`,
     );
   }
-  const mongo = await benchMongo();
-  console.log(
-    `FerretDB outbox (${mongoEvents} events, 2 per document), 1 relay: ${mongo.perSecond.toFixed(0)} events/s (${mongo.seconds.toFixed(2)} s)`,
-  );
+  console.log('wake-up latency (100 single-event writes):');
+  await latencies();
 } finally {
   const admin = kafka.admin();
   await admin.connect();

@@ -73,7 +73,7 @@ async function gatewayMetrics(): Promise<Map<string, Exported>> {
 
 async function subgraphMetrics(): Promise<Map<string, Exported>> {
   const registry = new Registry();
-  registerOutboxMetrics(registry, { pendingCount: () => Promise.resolve(0) });
+  registerOutboxMetrics(registry, { pendingCount: () => Promise.resolve(0), observe: () => () => true });
   new HttpRequestMetrics(registry);
   return exportedBy(Registry.merge([new ConsumerHealth().registry, registry]));
 }

@@ -3,6 +3,7 @@ import {
   createEnvelope,
   InMemoryEventBus,
   type Envelope,
+  type Publication,
   type TopicName,
   type Topics,
 } from '@commerce/common/events';
@@ -70,8 +71,23 @@ class LoggingBus extends InMemoryEventBus {
     key: string,
     event: Envelope<Topics[T]>,
   ): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * this.maxDelayMs));
+    await this.delay();
     await super.publish(topic, key, event);
+    this.logged(key, event);
+  }
+
+  /** A batch goes out in one go, as one produce request does. */
+  override async publishAll(events: readonly Publication[]): Promise<void> {
+    await this.delay();
+    await super.publishAll(events);
+    for (const { key, event } of events) this.logged(key, event);
+  }
+
+  private delay(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.random() * this.maxDelayMs));
+  }
+
+  private logged(key: string, event: Envelope<unknown>): void {
     const payload = event.payload as { available?: number };
     this.record({
       relay: this.relay,

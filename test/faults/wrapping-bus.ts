@@ -2,6 +2,7 @@ import type {
   Envelope,
   EventBus,
   Handler,
+  Publication,
   SubscribeOptions,
   TopicName,
   Topics,
@@ -20,6 +21,11 @@ export class WrappingBus implements EventBus<Topics> {
 
   publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
     return this.bus.publish(topic, key, event);
+  }
+
+  async publishAll(events: readonly Publication[]): Promise<void> {
+    if (this.bus.publishAll) return this.bus.publishAll(events);
+    for (const { topic, key, event } of events) await this.bus.publish(topic, key, event);
   }
 
   subscribe<T extends TopicName>(

@@ -26,6 +26,11 @@ export interface SubscribeOptions {
   readonly monitor?: DeliveryMonitor;
 }
 
+/** One event of a `publishAll`: its topic, its key (the aggregate id) and its envelope. */
+export type Publication<M extends Record<string, unknown> = Topics> = {
+  [T in keyof M & string]: { readonly topic: T; readonly key: string; readonly event: Envelope<M[T]> };
+}[keyof M & string];
+
 /**
  * The event bus port. `publish` resolves once the broker has the event (acks from all in-sync
  * replicas); a handler's promise resolving means its effect is stored, so the offset may be
@@ -35,6 +40,17 @@ export interface SubscribeOptions {
  */
 export interface EventBus<M extends Record<string, unknown> = Topics> {
   publish<T extends keyof M & string>(topic: T, key: string, event: Envelope<M[T]>): Promise<void>;
+  /**
+   * Publishes many events in one request to the broker (a few in a row for batches over 512 KiB),
+   * and resolves once it has them all (acks
+   * from all in-sync replicas). Events of one key are stored in the order given. Every event is
+   * validated before any is sent. When it rejects, any of the events may have been stored: the
+   * caller sends them all again (consumers are idempotent), which keeps each key's order.
+   *
+   * Optional only so that test doubles of the port may leave it out; the relay then publishes one
+   * event at a time. Both adapters implement it.
+   */
+  publishAll?(events: readonly Publication<M>[]): Promise<void>;
   subscribe<T extends keyof M & string>(
     topic: T,
     group: string,

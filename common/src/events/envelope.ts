@@ -56,10 +56,22 @@ export function createEnvelope<T extends TopicName>(
   return parseEnvelope(topic, { metadata, payload });
 }
 
+function buildEnvelopeSchema(topic: TopicName) {
+  return z.object({ metadata: metadataSchema, payload: topicSchemas[topic] });
+}
+
+/** Each topic's envelope schema, built once: the relay validates every event it publishes. */
+const envelopeSchemas = new Map<TopicName, ReturnType<typeof buildEnvelopeSchema>>();
+
+function envelopeSchema(topic: TopicName): ReturnType<typeof buildEnvelopeSchema> {
+  let schema = envelopeSchemas.get(topic);
+  if (!schema) envelopeSchemas.set(topic, (schema = buildEnvelopeSchema(topic)));
+  return schema;
+}
+
 /** Validates an unknown value (a decoded message, a stored outbox row) as an envelope of `topic`. */
 export function parseEnvelope<T extends TopicName>(topic: T, value: unknown): Envelope<Topics[T]> {
-  const schema = z.object({ metadata: metadataSchema, payload: topicSchemas[topic] });
-  const result = schema.safeParse(value);
+  const result = envelopeSchema(topic).safeParse(value);
   if (!result.success) {
     throw new InvalidEventError(`Invalid ${topic} event: ${z.prettifyError(result.error)}`);
   }
@@ -82,4 +94,21 @@ export function decodeEnvelope<T extends TopicName>(
     throw new InvalidEventError(`Message on ${topic} is not JSON`);
   }
   return parseEnvelope(topic, json);
+}
+
+/** A message as both buses carry it: the validated envelope as JSON, keyed by aggregate. */
+export interface EncodedEvent {
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Validates an event of `topic` and encodes it as a message (the inverse of decodeEnvelope). */
+export function encodeEvent(topic: TopicName, key: string, event: unknown): EncodedEvent {
+  const valid = parseEnvelope(topic, event);
+  return {
+    key,
+    value: JSON.stringify(valid),
+    headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
+  };
 }

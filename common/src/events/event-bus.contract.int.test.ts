@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import type { EventBus } from './bus.js';
+import type { EventBus, Publication } from './bus.js';
 import { ConsumerHealth } from './consumer-health.js';
 import type { RetryPolicy } from './delivery.js';
-import { createEnvelope } from './envelope.js';
+import { createEnvelope, InvalidEventError } from './envelope.js';
 import { createKafkaClient, KafkaEventBus } from './kafka-bus.js';
 import { InMemoryEventBus } from './memory-bus.js';
 import type { Topics } from './topics.js';
@@ -70,6 +70,13 @@ const connectionRefused = (): Error =>
 
 const deleted = (productId: string) =>
   createEnvelope('product.deleted', { productId }, { source: 'contract', correlationId: randomUUID() });
+const lowStock = (productId: string) =>
+  createEnvelope(
+    'inventory.low_stock',
+    { productId, available: 1, reorderThreshold: 5, priority: 'HIGH' },
+    { source: 'contract', correlationId: randomUUID() },
+  );
+const productIdOf = ({ event }: Publication): unknown => (event.payload as { productId?: unknown }).productId;
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -182,6 +189,91 @@ describe.each([
     await subject.bus.publish('product.deleted', 'k', deleted('x'));
     await until(async () => (await subject.deadLetters()) === 1, 'the dead letter');
     expect(attempts).toEqual([1]);
+    await stop();
+  });
+
+  it('publishAll stores a batch over several topics and keys, each key in the order given', async () => {
+    const seen: string[] = [];
+    const stops = await Promise.all([
+      subject.bus.subscribe(
+        'product.deleted',
+        'batch',
+        (event, delivery) => Promise.resolve(void seen.push(`${delivery.key}:${event.payload.productId}`)),
+        { fromBeginning: true },
+      ),
+      subject.bus.subscribe(
+        'inventory.low_stock',
+        'batch',
+        (event, delivery) => Promise.resolve(void seen.push(`${delivery.key}:${event.payload.productId}`)),
+        { fromBeginning: true },
+      ),
+    ]);
+    const batch: Publication[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const key = `k${i % 3}`;
+      batch.push({ topic: 'product.deleted', key, event: deleted(`p${i}`) });
+      if (i % 10 === 0) batch.push({ topic: 'inventory.low_stock', key: 'low', event: lowStock(`l${i}`) });
+    }
+    await subject.bus.publishAll?.(batch);
+    await until(() => seen.length === batch.length, 'the whole batch');
+    for (const key of ['k0', 'k1', 'k2', 'low']) {
+      const expected = batch.filter((p) => p.key === key).map((p) => `${key}:${String(productIdOf(p))}`);
+      expect(seen.filter((entry) => entry.startsWith(`${key}:`))).toEqual(expected);
+    }
+    await Promise.all(stops.map((stop) => stop()));
+  });
+
+  it('publishAll keeps the order of a batch larger than a broker takes in one request (1.5 MiB on one key)', async () => {
+    const seen: string[] = [];
+    const stop = await subject.bus.subscribe(
+      'product.created',
+      'large-batch',
+      (event) => Promise.resolve(void seen.push(event.payload.productId)),
+      { fromBeginning: true },
+    );
+    const large = (productId: string) =>
+      createEnvelope(
+        'product.created',
+        {
+          productId,
+          name: productId,
+          description: 'x'.repeat(50 * 1024),
+          category: 'large',
+          price: 1,
+          quantity: 1,
+          reorderThreshold: 0,
+        },
+        { source: 'contract', correlationId: randomUUID() },
+      );
+    const ids = Array.from({ length: 30 }, (_, i) => `p${i}`);
+    await subject.bus.publishAll?.(
+      ids.map((id) => ({ topic: 'product.created', key: 'one', event: large(id) })),
+    );
+    await until(() => seen.length === ids.length, 'the whole batch');
+    expect(seen).toEqual(ids);
+    await stop();
+  });
+
+  it('publishAll sends nothing of a batch holding an invalid event', async () => {
+    const seen: string[] = [];
+    const stop = await subject.bus.subscribe(
+      'product.deleted',
+      'invalid-batch',
+      (event) => Promise.resolve(void seen.push(event.payload.productId)),
+      { fromBeginning: true },
+    );
+    const invalid = { ...deleted('bad'), payload: { productId: 42 } } as unknown as ReturnType<
+      typeof deleted
+    >;
+    await expect(
+      subject.bus.publishAll?.([
+        { topic: 'product.deleted', key: 'k', event: deleted('good') },
+        { topic: 'product.deleted', key: 'k', event: invalid },
+      ]),
+    ).rejects.toThrow(InvalidEventError);
+    await subject.bus.publish('product.deleted', 'k', deleted('after'));
+    await until(() => seen.length > 0, 'the event published after');
+    expect(seen).toEqual(['after']);
     await stop();
   });
 

@@ -5,11 +5,12 @@ import {
   type Consumer,
   type IHeaders,
   type LogEntry,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import type { EventBus, Handler, SubscribeOptions } from './bus.js';
+import type { EventBus, Handler, Publication, SubscribeOptions } from './bus.js';
 import {
   deliverWithRetry,
   defaultRetryPolicy,
@@ -18,7 +19,7 @@ import {
   type MonitoredDelivery,
   type RetryPolicy,
 } from './delivery.js';
-import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
+import { decodeEnvelope, encodeEvent, type Envelope } from './envelope.js';
 import { HeldMessage } from './held-message.js';
 import { createMissingTopics } from './kafka-topics.js';
 import { deadLetterTopic, type TopicName, type Topics } from './topics.js';
@@ -72,6 +73,35 @@ export function createKafkaEventBus(clientId: string, config: KafkaConfig, logge
 }
 
 const sessionTimeoutMs = 10_000;
+
+/**
+ * The most bytes of events one produce request of publishAll carries: half the broker's default
+ * limit on one partition's record batch (message.max.bytes, 1 MiB), which a batch of large events
+ * all on one key would otherwise exceed, and be refused for ever.
+ */
+const maxRequestBytes = 512 * 1024;
+
+/** Consecutive runs of `items` of at most `limit` bytes (key and value) each; an item over it runs alone. */
+function bySize<T extends { message: { key: string; value: string } }>(
+  items: readonly T[],
+  limit: number,
+): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.message.key) + Buffer.byteLength(item.message.value);
+    if (run.length > 0 && bytes + size > limit) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(item);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 const heartbeatIntervalMs = 1_000;
 
 /**
@@ -113,12 +143,34 @@ export class KafkaEventBus implements EventBus<Topics> {
   }
 
   async publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
-    const valid = parseEnvelope(topic, event);
-    await this.send(topic, {
-      key,
-      value: JSON.stringify(valid),
-      headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
-    });
+    await this.send(topic, encodeEvent(topic, key, event));
+  }
+
+  /**
+   * One produce request per broker for all the events (kafkajs `sendBatch`), or, past
+   * `maxRequestBytes`, a few sent one after the other: with the idempotent producer and one request
+   * in flight, each partition keeps the order given, hence each key.
+   */
+  async publishAll(events: readonly Publication[]): Promise<void> {
+    const encoded = events.map(({ topic, key, event }) => ({
+      topic: this.physical(topic),
+      message: encodeEvent(topic, key, event),
+    }));
+    if (encoded.length === 0) return;
+    await this.ensureTopics();
+    const producer = await this.connectedProducer();
+    for (const request of bySize(encoded, maxRequestBytes)) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of request) {
+        let messages = byTopic.get(topic);
+        if (!messages) byTopic.set(topic, (messages = []));
+        messages.push(message);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
   }
 
   /** Sends bytes as they are (tests of invalid messages, dead-letter replay). */
@@ -145,7 +197,8 @@ export class KafkaEventBus implements EventBus<Topics> {
       heartbeatInterval: heartbeatIntervalMs,
       // A fetch waits this long for data; disconnect waits for the fetch in flight, so keep it short.
       maxWaitTimeInMs: 500,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+      // Reconnects at least every second while the broker is away: a backlog waits at most that long.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     const stopping = new AbortController();
     this.consumers.set(consumer, stopping);
@@ -269,6 +322,9 @@ export class KafkaEventBus implements EventBus<Topics> {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // A send fails after about 2.5 s of retries while the broker is away (the relay then backs
+        // off and tries again), and a retry in progress reaches a returning broker within 1 s.
+        retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 },
         // The default (murmur2, like the Java client) chosen explicitly, which also silences kafkajs's notice.
         createPartitioner: Partitioners.DefaultPartitioner,
       });

@@ -1,6 +1,6 @@
 import { deliverWithRetry, defaultRetryPolicy, type DeliveryMonitor, type RetryPolicy } from './delivery.js';
-import type { EventBus, Handler, SubscribeOptions } from './bus.js';
-import { decodeEnvelope, parseEnvelope, type Envelope } from './envelope.js';
+import type { EventBus, Handler, Publication, SubscribeOptions } from './bus.js';
+import { decodeEnvelope, encodeEvent, type Envelope } from './envelope.js';
 import { deadLetterTopic, isTopicName, type TopicName, type Topics } from './topics.js';
 
 /** A message as the in-process bus stores it: the same bytes and headers Kafka would carry. */
@@ -39,12 +39,17 @@ export class InMemoryEventBus implements EventBus<Topics> {
 
   async publish<T extends TopicName>(topic: T, key: string, event: Envelope<Topics[T]>): Promise<void> {
     await Promise.resolve();
-    const valid = parseEnvelope(topic, event);
-    this.append(topic, {
-      key,
-      value: JSON.stringify(valid),
-      headers: { 'event-type': topic, 'correlation-id': valid.metadata.correlationId },
-    });
+    this.append(topic, encodeEvent(topic, key, event));
+  }
+
+  /** Validates every event, then appends them all in order (none when one is invalid). */
+  async publishAll(events: readonly Publication[]): Promise<void> {
+    await Promise.resolve();
+    const messages = events.map(({ topic, key, event }) => ({
+      topic,
+      message: encodeEvent(topic, key, event),
+    }));
+    for (const { topic, message } of messages) this.append(topic, message);
   }
 
   /** Appends raw bytes, valid or not, as a producer outside this project could. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
+import type { EventBus, Publication } from './bus.js';
 import { createEnvelope, type Envelope } from './envelope.js';
 import { InMemoryEventBus } from './memory-bus.js';
 import { OutboxRelay, type OutboxRecord, type OutboxSource, type PublishRecords } from './outbox-relay.js';
@@ -58,7 +59,11 @@ class MemoryOutbox implements OutboxSource {
 class FlakyBus extends InMemoryEventBus {
   down = false;
   delayMs = 0;
+  /** Stores this many events of the next batch, then fails it (a partial failure). */
+  failAfter: number | undefined;
   readonly published: string[] = [];
+  /** The size of each batch the broker acknowledged. */
+  readonly batches: number[] = [];
   calls = 0;
 
   override async publish<T extends TopicName>(
@@ -66,13 +71,33 @@ class FlakyBus extends InMemoryEventBus {
     key: string,
     event: Envelope<Topics[T]>,
   ): Promise<void> {
-    this.calls += 1;
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (this.down) throw new Error('broker unreachable');
+    await this.reach();
     await super.publish(topic, key, event);
     this.published.push(event.metadata.eventId);
   }
+
+  override async publishAll(events: readonly Publication[]): Promise<void> {
+    await this.reach();
+    if (this.failAfter !== undefined) {
+      const stored = events.slice(0, this.failAfter);
+      this.failAfter = undefined;
+      await super.publishAll(stored);
+      this.published.push(...stored.map(({ event }) => event.metadata.eventId));
+      throw new Error('broker went away mid-batch');
+    }
+    await super.publishAll(events);
+    this.published.push(...events.map(({ event }) => event.metadata.eventId));
+    this.batches.push(events.length);
+  }
+
+  private async reach(): Promise<void> {
+    this.calls += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.down) throw new Error('broker unreachable');
+  }
 }
+
+const eventIdOf = (record: OutboxRecord): string => (record.envelope as Envelope<unknown>).metadata.eventId;
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -89,10 +114,90 @@ describe('OutboxRelay', () => {
     const records = ['a', 'b', 'a', 'c'].map((key) => outbox.add(key));
     const relay = new OutboxRelay(outbox, bus, { logger, batchSize: 3 });
     await relay.flush();
-    expect(bus.published).toEqual(
-      records.map((record) => (record.envelope as Envelope<unknown>).metadata.eventId),
-    );
+    expect(bus.published).toEqual(records.map(eventIdOf));
     expect(outbox.unsent()).toBe(0);
+  });
+
+  it('publishes each claim as one batch, in one request to the broker', async () => {
+    const outbox = new MemoryOutbox();
+    for (let i = 0; i < 7; i += 1) outbox.add(`k${i % 2}`);
+    const bus = new FlakyBus();
+    await new OutboxRelay(outbox, bus, { logger, batchSize: 3 }).flush();
+    expect(bus.batches).toEqual([3, 3, 1]);
+    expect(bus.calls).toBe(3);
+  });
+
+  it('marks nothing sent from a batch that failed part-way, and publishes it again whole, keeping each key’s order', async () => {
+    const outbox = new MemoryOutbox();
+    const records = ['a', 'b', 'a', 'b', 'a'].map((key) => outbox.add(key));
+    const bus = new FlakyBus();
+    bus.failAfter = 2;
+    const relay = new OutboxRelay(outbox, bus, { logger, pollIntervalMs: 10, maxBackoffMs: 20 });
+    relay.start();
+    await until(() => outbox.unsent() === 0);
+    await relay.stop();
+    // The two events stored before the failure reach the log twice (consumers skip the duplicates).
+    expect(bus.published).toEqual([...records.slice(0, 2), ...records].map(eventIdOf));
+    const firstSeen = [...new Set(bus.published)];
+    expect(firstSeen).toEqual(records.map(eventIdOf));
+    expect(bus.batches).toEqual([5]);
+  });
+
+  it('publishes one event at a time through a bus without publishAll', async () => {
+    const outbox = new MemoryOutbox();
+    const records = ['a', 'b', 'a'].map((key) => outbox.add(key));
+    const inner = new FlakyBus();
+    const bus: EventBus = {
+      publish: (topic, key, event) => inner.publish(topic, key, event),
+      subscribe: (topic, group, handle, options) => inner.subscribe(topic, group, handle, options),
+      close: () => inner.close(),
+    };
+    await new OutboxRelay(outbox, bus, { logger }).flush();
+    expect(inner.published).toEqual(records.map(eventIdOf));
+    expect(inner.calls).toBe(3);
+    expect(outbox.unsent()).toBe(0);
+  });
+
+  it('tells its observers the size of each acknowledged batch and the time from wake-up to acknowledgement', async () => {
+    const outbox = new MemoryOutbox();
+    const bus = new FlakyBus();
+    bus.delayMs = 30;
+    const relay = new OutboxRelay(outbox, bus, { logger, pollIntervalMs: 60_000 });
+    const seen: { size: number; wakeToAckSeconds: number }[] = [];
+    relay.observe((batch) => seen.push(batch));
+    relay.start();
+    for (const key of ['a', 'b', 'c']) outbox.add(key);
+    relay.notify();
+    await until(() => seen.length === 1);
+    await relay.stop();
+    expect(seen[0]?.size).toBe(3);
+    expect(seen[0]?.wakeToAckSeconds).toBeGreaterThanOrEqual(0.025);
+    expect(seen[0]?.wakeToAckSeconds).toBeLessThan(1);
+  });
+
+  it('is woken by its source’s watch (writes of other processes), and stops watching when stopped', async () => {
+    const outbox = new MemoryOutbox();
+    const watching: { wake: () => void; stopped: boolean }[] = [];
+    const watched: OutboxSource = {
+      claim: (limit, publish) => outbox.claim(limit, publish),
+      pendingCount: () => outbox.pendingCount(),
+      watch(wake) {
+        const watch = { wake, stopped: false };
+        watching.push(watch);
+        return () => Promise.resolve(void (watch.stopped = true));
+      },
+    };
+    const bus = new FlakyBus();
+    const relay = new OutboxRelay(watched, bus, { logger });
+    relay.start();
+    expect(watching).toHaveLength(1);
+    // Polling is only the fallback of a watched source: 2 s unless set.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    outbox.add('a');
+    watching[0]?.wake();
+    await until(() => outbox.unsent() === 0, 1_000);
+    await relay.stop();
+    expect(watching[0]?.stopped).toBe(true);
   });
 
   it('reports degraded while the broker refuses events, keeps them, and is ok once they went out', async () => {
@@ -132,14 +237,14 @@ describe('OutboxRelay', () => {
     await relay.stop();
   });
 
-  it('stops after the event in hand, leaves the rest pending and releases the source', async () => {
+  it('stops after the batch in hand, leaves the rest pending and releases the source', async () => {
     const outbox = new MemoryOutbox();
     for (let i = 0; i < 10; i += 1) outbox.add(`k${i}`);
     const bus = new FlakyBus();
     bus.delayMs = 30;
-    const relay = new OutboxRelay(outbox, bus, { logger });
+    const relay = new OutboxRelay(outbox, bus, { logger, batchSize: 3 });
     relay.start();
-    await until(() => bus.published.length === 1);
+    await until(() => bus.published.length > 0);
     await relay.stop();
     expect(bus.published.length).toBeLessThan(10);
     expect(outbox.unsent()).toBe(10 - bus.published.length);

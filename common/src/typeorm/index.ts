@@ -1,2 +1,3 @@
 export * from './outbox.js';
 export * from './processed-events.js';
+export * from './outbox-notifications.js';

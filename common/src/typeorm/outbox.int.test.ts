@@ -6,6 +6,7 @@ import { waitFor } from '../../../test/harness/wait.js';
 import { numberedEvent, PublishLog } from '../../../test/faults/publish-log.js';
 import { OutboxRelay, type OutboxRecord } from '../events/outbox-relay.js';
 import { createLogger } from '../logger.js';
+import { createOutboxNotifyTrigger } from './outbox-notifications.js';
 import { enqueueEvents, OutboxEventEntity, TypeormOutboxSource } from './outbox.js';
 
 const logger = createLogger('typeorm-outbox-test');
@@ -30,6 +31,9 @@ beforeAll(async () => {
       created_at timestamptz NOT NULL DEFAULT now(),
       sent_at timestamptz NULL)`);
   await dataSource.query('CREATE INDEX outbox_event_unsent ON outbox_event (sent_at, id)');
+  const runner = dataSource.createQueryRunner();
+  await createOutboxNotifyTrigger(runner);
+  await runner.release();
 });
 
 beforeEach(async () => {
@@ -137,5 +141,78 @@ describe('TypeormOutboxSource with several relays on PostgreSQL', () => {
       return publishAll(records);
     });
     expect(next).toEqual([3, 4, 5]);
+  });
+});
+
+describe('TypeormOutboxSource notifications (LISTEN outbox_event)', () => {
+  /** A relay that only polls once a minute: only notifications can make it publish in time. */
+  function listeningRelay(log: PublishLog): OutboxRelay {
+    return new OutboxRelay(new TypeormOutboxSource(dataSource), log.busFor('listening', 0), {
+      logger,
+      pollIntervalMs: 60_000,
+    });
+  }
+
+  it('wakes a relay on each commit of another process’s writes, within milliseconds', async () => {
+    const log = new PublishLog();
+    const relay = listeningRelay(log);
+    relay.start();
+    // A writer with a pool of its own, as another process has; it never calls notify().
+    const writer = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      entities: [OutboxEventEntity],
+    }).initialize();
+    try {
+      await sleep(300);
+      const latencies: number[] = [];
+      for (let sequence = 1; sequence <= 10; sequence += 1) {
+        const committed = performance.now();
+        await writer.transaction((manager) =>
+          enqueueEvents(manager, [
+            { topic: 'stock.updated', key: 'n', envelope: numberedEvent('n', sequence) },
+          ]),
+        );
+        await waitFor(() => log.published.length === sequence, {
+          intervalMs: 1,
+          message: `event ${sequence}`,
+        });
+        latencies.push(performance.now() - committed);
+      }
+      expect(log.sequencesByKey().get('n')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(Math.max(...latencies)).toBeLessThan(1_000);
+    } finally {
+      await relay.stop();
+      await writer.destroy();
+    }
+  });
+
+  it('listens again after losing its connection, and publishes what was committed meanwhile', async () => {
+    const log = new PublishLog();
+    const relay = listeningRelay(log);
+    relay.start();
+    const listeners = async (): Promise<number> =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name LIKE '%-outbox-listener'`,
+        )
+      )[0]?.n ?? 0;
+    try {
+      await waitFor(async () => (await listeners()) === 1, { message: 'the listener to connect' });
+      await dataSource.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name LIKE '%-outbox-listener'`,
+      );
+      await write('lost', 1);
+      await waitFor(() => log.published.length === 1, { message: 'the event committed while not listening' });
+      await waitFor(async () => (await listeners()) === 1, { message: 'the listener to reconnect' });
+      await write('lost', 2);
+      await waitFor(() => log.published.length === 2, { timeoutMs: 5_000, message: 'the next notification' });
+      expect(log.sequencesByKey().get('lost')).toEqual([1, 2]);
+    } finally {
+      await relay.stop();
+    }
+    expect(await listeners()).toBe(0);
   });
 });

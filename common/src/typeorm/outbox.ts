@@ -3,6 +3,8 @@ import type { Envelope } from '../events/envelope.js';
 import type { OutboxRecord, OutboxSource, PublishRecords } from '../events/outbox-relay.js';
 import type { TopicName } from '../events/topics.js';
 import { isTopicName } from '../events/topics.js';
+import type { Logger } from '../logger.js';
+import { listenForOutboxEvents } from './outbox-notifications.js';
 
 interface OutboxRow {
   id: string;
@@ -62,6 +64,10 @@ interface ClaimedRow {
  * transaction ends, then reads the rows afresh (READ COMMITTED: each statement sees what committed
  * before it), so it neither publishes them again nor overtakes them. The locks go when the
  * transaction ends, also when the relay's connection dies. PostgreSQL only.
+ *
+ * `watch` LISTENs for the notification the outbox_event trigger sends when a transaction that
+ * wrote events commits (createOutboxNotifyTrigger), so that a relay learns of every process's
+ * writes at once; polling stays as the fallback.
  */
 export class TypeormOutboxSource implements OutboxSource {
   private readonly window: number | undefined;
@@ -97,6 +103,10 @@ export class TypeormOutboxSource implements OutboxSource {
     } finally {
       await runner.release();
     }
+  }
+
+  watch(wake: () => void, logger: Logger): () => Promise<void> {
+    return listenForOutboxEvents(this.dataSource, wake, logger);
   }
 
   async pendingCount(): Promise<number> {

@@ -1,5 +1,5 @@
 import { createEmbeddedSqlDataSource } from '@commerce/common/embedded';
-import { OutboxEventEntity, ProcessedEventEntity } from '@commerce/common/typeorm';
+import { OutboxEventEntity, OutboxNotify1795756400000, ProcessedEventEntity } from '@commerce/common/typeorm';
 import { DataSource } from 'typeorm';
 import { InventoryItemEntity, ReservationEntity } from './entities.js';
 import { InventoryInit1767225600000 } from './migrations/1767225600000-InventoryInit.js';
@@ -17,7 +17,7 @@ export function createInventoryDataSource(databaseUrl: string): DataSource {
     type: 'postgres',
     url: databaseUrl,
     entities,
-    migrations: [InventoryInit1767225600000, InventoryItemVersion1795754954408],
+    migrations: [InventoryInit1767225600000, InventoryItemVersion1795754954408, OutboxNotify1795756400000],
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -1,5 +1,5 @@
 import { createEmbeddedSqlDataSource } from '@commerce/common/embedded';
-import { OutboxEventEntity, ProcessedEventEntity } from '@commerce/common/typeorm';
+import { OutboxEventEntity, OutboxNotify1795756400000, ProcessedEventEntity } from '@commerce/common/typeorm';
 import { DataSource } from 'typeorm';
 import { AddressEntity, RefreshTokenEntity, UserEntity } from './entities.js';
 import { CreateUsersTables1732230000000 } from './migrations/1732230000000-CreateUsersTables.js';
@@ -16,7 +16,7 @@ export function createUsersDataSource(databaseUrl: string): DataSource {
     type: 'postgres',
     url: databaseUrl,
     entities,
-    migrations: [CreateUsersTables1732230000000],
+    migrations: [CreateUsersTables1732230000000, OutboxNotify1795756400000],
     migrationsRun: true,
     migrationsTableName: 'migrations',
     synchronize: false,
