@@ -18,6 +18,7 @@ import { operationLimiter } from './limits/operation-limiter.js';
 import type { OperationLimitsSetting } from './limits/operation-limits.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
+import { EntityCache, type EntityCacheOptions } from './entity-cache/entity-cache.js';
 import { createKeepAliveFetcher } from './fetcher.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { openRateLimits, type RateLimitOptions } from './rate-limits/rate-limits.js';
@@ -44,6 +45,8 @@ export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
 export * from './trusted-documents/config.js';
 export { readOperationLimits } from './limits/config.js';
 export { OperationLimiter } from './limits/operation-limiter.js';
+export { EntityCache, type EntityCacheOptions } from './entity-cache/entity-cache.js';
+export { readEntityCache } from './entity-cache/config.js';
 export {
   defaultOperationLimits,
   operationLimitCode,
@@ -85,6 +88,8 @@ export interface GatewayOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Depth, aliases, tokens, directives and cost, over HTTP and WebSocket; default `defaultOperationLimits`. */
   readonly operationLimits?: OperationLimitsSetting;
+  /** Public entity results cached, invalidated by the events read from `subscriptions.log`; default off. */
+  readonly entityCache?: EntityCacheOptions | undefined;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -95,6 +100,8 @@ export interface RunningGateway {
   readonly metricsUrl: string;
   /** The subscription service, when `subscriptions` was given. */
   readonly subscriptions: SubscriptionService | undefined;
+  /** The entity cache (passing through when off). */
+  readonly entityCache: EntityCache;
   /** Stops HTTP, the gateway and its pooled subgraph connections. */
   close(): Promise<void>;
 }
@@ -112,13 +119,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const exposure = options.exposure ?? developmentExposure;
   const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
+  const entityCache = new EntityCache(options.entityCache, options.subscriptions?.log, registry, logger);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }): GraphQLDataSource =>
       name === 'subscriptions'
         ? new UnavailableSubscriptionsDataSource()
-        : new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
+        : entityCache.wrap(
+            name,
+            new SubgraphDataSource(name, subgraphUrl(name, options.subgraphUrls, url), fetcher.fetch),
+          ),
   });
   const limiter = operationLimiter(options.operationLimits);
   const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
@@ -163,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let subscriptions: SubscriptionService | undefined;
   let port: number;
   try {
+    await entityCache.start();
     if (options.subscriptions) {
       subscriptions = await startSubscriptionService({
         ...options.subscriptions,
@@ -183,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port = await listen(server, options.port ?? 0, host);
   } catch (error) {
     await subscriptions?.close();
+    await entityCache.close();
     await apollo.stop();
     fetcher.close();
     await rateLimits.close();
@@ -195,11 +208,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     metricsUrl: `http://${host}:${port}/metrics`,
     subscriptions,
+    entityCache,
     close() {
       closing ??= (async () => {
         // Open WebSockets would hold the HTTP server open: complete the subscriptions first.
         await subscriptions?.close();
         await closeServer(server);
+        await entityCache.close();
         await apollo.stop();
         fetcher.close();
         await rateLimits.close();

@@ -72,6 +72,8 @@ export interface SupergraphOptions {
   readonly operationLimits?: readonly OperationLimitsSetting[];
   /** Order policy settings instead of the defaults (e.g. a payment TTL of a few seconds). */
   readonly orderPolicy?: Partial<OrderPolicy>;
+  /** Every gateway instance caches public entities (ENTITY_CACHE=on); default off, as `npm start`. */
+  readonly entityCache?: boolean;
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -166,6 +168,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         rateLimits,
         trustedDocuments: options.trustedDocuments ?? 'allow',
         operationLimits: options.operationLimits,
+        entityCache: options.entityCache ?? false,
       },
       closers,
     );
@@ -184,6 +187,7 @@ async function startFront(
     readonly rateLimits: RateLimitOptions;
     readonly trustedDocuments: TrustedDocumentsMode;
     readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
+    readonly entityCache: boolean;
   },
   closers: Closers,
 ): Promise<
@@ -208,6 +212,7 @@ async function startFront(
       rateLimits: settings.rateLimits,
       trustedDocuments: { mode: settings.trustedDocuments },
       operationLimits: settings.operationLimits?.[i],
+      entityCache: { enabled: settings.entityCache },
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

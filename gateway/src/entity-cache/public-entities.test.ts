@@ -1,0 +1,38 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { classifyFetch, publicEntities } from './public-entities.js';
+
+const entities = (selection: string): string =>
+  `query($representations:[_Any!]!){_entities(representations:$representations){${selection}}}`;
+
+describe('classifyFetch', () => {
+  it('takes an _entities fetch of public product fields, through inline and named fragments', () => {
+    const products = publicEntities['products'];
+    expect(classifyFetch(parse(entities('__typename ...on Product{name price}')), products)).toBe(
+      'public-entities',
+    );
+    const named = `${entities('...P')} fragment P on Product { id name category }`;
+    expect(classifyFetch(parse(named), products)).toBe('public-entities');
+    expect(
+      classifyFetch(
+        parse(entities('...on Product{inventory{available lowStock}}')),
+        publicEntities['inventory'],
+      ),
+    ).toBe('public-entities');
+  });
+
+  it('refuses any field outside the public list, another type, or another root field', () => {
+    const products = publicEntities['products'];
+    expect(classifyFetch(parse(entities('...on Product{name secret}')), products)).toBe('other');
+    expect(classifyFetch(parse(entities('...on User{email}')), products)).toBe('other');
+    expect(classifyFetch(parse('query{products{totalCount}}'), products)).toBe('other');
+    expect(classifyFetch(parse(entities('...on Product{name}')), undefined)).toBe('other');
+    expect(classifyFetch(parse(entities('...on Product{inventory}')), publicEntities['inventory'])).toBe(
+      'other',
+    );
+  });
+
+  it('tells a mutation', () => {
+    expect(classifyFetch(parse('mutation{deleteProduct(id:"1")}'), undefined)).toBe('mutation');
+  });
+});
