@@ -6,7 +6,7 @@ import { createClient, dataOf, type Client } from '../client/client.js';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
 import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';
-import { OrdersWithInventoryQuery, ProductInventoryQuery } from './operations.js';
+import { OrdersWithInventoryQuery, ProductInventoryQuery, ProductsQuery } from './operations.js';
 import { AdjustStockMutation } from './subscription-operations.js';
 
 // Sent as text (not in the typed client's manifest): an admin renaming a product.
@@ -14,7 +14,7 @@ const RenameProduct = parse(
   'mutation RenameProduct($id: ID!, $name: String!) { updateProduct(id: $id, input: { name: $name }) { id } }',
 ) as TypedDocumentNode<{ updateProduct: { id: string } }, { id: string; name: string }>;
 
-type Topic = 'product.updated' | 'product.deleted' | 'stock.updated';
+type Topic = 'product.created' | 'product.updated' | 'product.deleted' | 'stock.updated';
 
 /**
  * The gateway's event-driven entity cache (ENTITY_CACHE=on) on the real servers: cached reads save
@@ -83,6 +83,10 @@ describe('entity cache', () => {
     const product = all[0]?.items[0]?.product;
     return { name: product?.name ?? '', available: product?.inventory?.available };
   };
+  const listed = async (): Promise<string[]> =>
+    dataOf(
+      await cached.request(ProductsQuery, { filter: { category: 'Cache' }, first: 10 }),
+    ).products.edges.map(({ node }) => node.name);
   const available = async (): Promise<number | undefined> =>
     dataOf(await cached.request(ProductInventoryQuery, { id: productId })).product?.inventory?.available;
 
@@ -91,11 +95,11 @@ describe('entity cache', () => {
     supergraph.requests.reset();
     expect(await orders()).toEqual({ name: 'Cached Lamp', available: 9 });
     expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 1, products: 0, inventory: 0 });
-    // Another query of the same fields fills its own entries, then is served from them.
+    // A lookup by id (a public root query of the products subgraph) and its stock: nothing asked again.
     expect(await available()).toBe(9);
     supergraph.requests.reset();
     expect(await available()).toBe(9);
-    expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 0, products: 1, inventory: 0 });
+    expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 0, products: 0, inventory: 0 });
   });
 
   it('reads new stock right after this gateway has read its stock.updated', async () => {
@@ -105,13 +109,14 @@ describe('entity cache', () => {
     await event;
     supergraph.requests.reset();
     expect(await available()).toBe(14);
-    expect(supergraph.requests.counts().inventory).toBe(1);
+    expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 0, products: 0, inventory: 1 });
     expect(await available()).toBe(14);
-    expect(supergraph.requests.counts().inventory).toBe(1);
+    expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 0, products: 0, inventory: 1 });
   });
 
   it('reads the new name right after this gateway has read its product.updated, keeping the stock cached', async () => {
     await orders();
+    expect(await listed()).toEqual(['Cached Lamp']);
     const event = nextEvent('product.updated', productId);
     dataOf(
       await writer.request(RenameProduct, { id: productId, name: 'Renamed Lamp' }, { token: adminToken }),
@@ -120,6 +125,9 @@ describe('entity cache', () => {
     supergraph.requests.reset();
     expect(await orders()).toEqual({ name: 'Renamed Lamp', available: 14 });
     expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 1, products: 1, inventory: 0 });
+    // The listing too: any product event drops the cached listings.
+    expect(await listed()).toEqual(['Renamed Lamp']);
+    expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 1, products: 2, inventory: 0 });
   });
 
   it('reads its own write at once: a mutation through this instance drops its subgraph entries', async () => {

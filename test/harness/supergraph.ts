@@ -72,8 +72,11 @@ export interface SupergraphOptions {
   readonly operationLimits?: readonly OperationLimitsSetting[];
   /** Order policy settings instead of the defaults (e.g. a payment TTL of a few seconds). */
   readonly orderPolicy?: Partial<OrderPolicy>;
-  /** Every gateway instance caches public entities (ENTITY_CACHE=on); default off, as `npm start`. */
-  readonly entityCache?: boolean;
+  /**
+   * Gateway instances that cache public entities (ENTITY_CACHE=on): all of them, or per instance in
+   * order; default off, as `npm start`.
+   */
+  readonly entityCache?: boolean | readonly boolean[];
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -168,7 +171,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         rateLimits,
         trustedDocuments: options.trustedDocuments ?? 'allow',
         operationLimits: options.operationLimits,
-        entityCache: options.entityCache ?? false,
+        entityCache: options.entityCache,
       },
       closers,
     );
@@ -187,7 +190,7 @@ async function startFront(
     readonly rateLimits: RateLimitOptions;
     readonly trustedDocuments: TrustedDocumentsMode;
     readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
-    readonly entityCache: boolean;
+    readonly entityCache: boolean | readonly boolean[] | undefined;
   },
   closers: Closers,
 ): Promise<
@@ -212,7 +215,12 @@ async function startFront(
       rateLimits: settings.rateLimits,
       trustedDocuments: { mode: settings.trustedDocuments },
       operationLimits: settings.operationLimits?.[i],
-      entityCache: { enabled: settings.entityCache },
+      entityCache: {
+        enabled:
+          typeof settings.entityCache === 'boolean'
+            ? settings.entityCache
+            : (settings.entityCache?.[i] ?? false),
+      },
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);

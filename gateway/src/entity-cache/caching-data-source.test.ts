@@ -3,9 +3,9 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../context.js';
-import { EntityCachingDataSource } from './caching-data-source.js';
+import { EntityCachingDataSource, queriesKey } from './caching-data-source.js';
 import { EntityStore } from './entity-store.js';
-import { publicEntities } from './public-entities.js';
+import { publicData } from './public-entities.js';
 
 const inventoryQuery =
   'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{inventory{available reserved}}}}';
@@ -53,7 +53,7 @@ function setup(): { subgraph: FakeInventory; store: EntityStore; source: EntityC
   const subgraph = new FakeInventory();
   const store = new EntityStore(1024 * 1024);
   store.enable();
-  const source = new EntityCachingDataSource('inventory', subgraph, store, publicEntities['inventory'], {
+  const source = new EntityCachingDataSource('inventory', subgraph, store, publicData['inventory'], {
     lookups: () => undefined,
   });
   return { subgraph, store, source };
@@ -117,6 +117,35 @@ describe('EntityCachingDataSource', () => {
     await source.process(incoming(query, ['1']));
     await source.process(incoming(query, ['1']));
     expect(subgraph.asked).toEqual([['1'], ['1']]);
+  });
+
+  it('caches a public root query whole, until its key is invalidated', async () => {
+    const subgraph = new FakeInventory();
+    const store = new EntityStore(1024 * 1024);
+    store.enable();
+    const listing = 'query{products(first:2){edges{node{id name}}}}';
+    let asked = 0;
+    const products = new EntityCachingDataSource(
+      'products',
+      {
+        process: () => {
+          asked += 1;
+          return Promise.resolve({
+            data: { products: { edges: [{ node: { id: '1', name: `v${asked}` } }] } },
+          });
+        },
+      },
+      store,
+      publicData['products'],
+      { lookups: () => undefined },
+    );
+    await products.process(incoming(listing, []));
+    const cached = await products.process(incoming(listing, []));
+    expect(cached.data).toEqual({ products: { edges: [{ node: { id: '1', name: 'v1' } }] } });
+    store.invalidate(queriesKey);
+    const fresh = await products.process(incoming(listing, []));
+    expect(fresh.data).toEqual({ products: { edges: [{ node: { id: '1', name: 'v2' } }] } });
+    expect(subgraph.asked).toEqual([]);
   });
 
   it('clears the subgraph entries once a mutation through this gateway is answered', async () => {

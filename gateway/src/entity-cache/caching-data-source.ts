@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse, type DocumentNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { EntityStore } from './entity-store.js';
-import { classifyFetch, type FetchKind, type Shape } from './public-entities.js';
+import { classifyFetch, type FetchKind, type PublicData } from './public-entities.js';
 
 /** Counts what the cache did, per subgraph. */
 export interface EntityCacheCounters {
@@ -11,13 +11,18 @@ export interface EntityCacheCounters {
 }
 
 type Entity = Record<string, unknown> | null;
+type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
+
+/** The store's key of the public root query answers (all dropped together: a listing has no single id). */
+export const queriesKey = 'Query';
 
 /**
  * A subgraph's data source with the entity cache in front: an `_entities` fetch of public fields is
  * split into the representations already cached and the missing ones; only the missing are fetched,
- * and the answers are merged back in order (error paths renumbered). A mutation through this
- * gateway clears the subgraph's entries once it is answered (read-your-writes on this instance).
- * Everything else passes through untouched.
+ * and the answers are merged back in order (error paths renumbered). A query of public root fields
+ * is cached whole, by document and variables. A mutation through this gateway clears the
+ * subgraph's entries once it is answered (read-your-writes on this instance). Everything else
+ * passes through untouched.
  */
 export class EntityCachingDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly kinds = new WeakMap<DocumentNode, FetchKind>();
@@ -26,11 +31,11 @@ export class EntityCachingDataSource implements GraphQLDataSource<GatewayContext
     readonly name: string,
     private readonly inner: GraphQLDataSource<GatewayContext>,
     private readonly store: EntityStore,
-    private readonly entity: { readonly typename: string; readonly fields: Shape } | undefined,
+    private readonly data: PublicData | undefined,
     private readonly counters: EntityCacheCounters,
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: Options): Promise<GatewayGraphQLResponse> {
     // Health checks and schema loads carry no client request.
     if (!('incomingRequestContext' in options)) return this.inner.process(options);
     const kind = this.kindOf(options.document, options.request.query);
@@ -41,6 +46,7 @@ export class EntityCachingDataSource implements GraphQLDataSource<GatewayContext
         this.store.clear();
       }
     }
+    if (kind === 'public-query') return this.query(options);
     const variables = options.request.variables ?? {};
     const representations: unknown = variables['representations'];
     const ids = kind === 'public-entities' ? this.idsOf(representations) : undefined;
@@ -87,11 +93,29 @@ export class EntityCachingDataSource implements GraphQLDataSource<GatewayContext
     }
   }
 
+  /** A public root query, answered whole from the cache or cached whole when it has no error. */
+  private async query(options: Options): Promise<GatewayGraphQLResponse> {
+    const selection = `${options.request.query ?? ''}\n${JSON.stringify(options.request.variables ?? {})}`;
+    const cached = this.store.get(queriesKey, selection) as Record<string, unknown> | undefined;
+    this.counters.lookups(this.name, cached ? 1 : 0, cached ? 0 : 1);
+    if (cached) return { data: cached };
+    const ticket = this.store.begin();
+    try {
+      const response = await this.inner.process(options);
+      if (ticket && response.data && !response.errors) {
+        this.store.fill(ticket, queriesKey, selection, JSON.stringify(response.data));
+      }
+      return response;
+    } finally {
+      this.store.end(ticket);
+    }
+  }
+
   private kindOf(document: DocumentNode | undefined, query: string | undefined): FetchKind {
-    if (!document) return query ? classifyFetch(parse(query), this.entity) : 'other';
+    if (!document) return query ? classifyFetch(parse(query), this.data) : 'other';
     let kind = this.kinds.get(document);
     if (kind === undefined) {
-      kind = classifyFetch(document, this.entity);
+      kind = classifyFetch(document, this.data);
       this.kinds.set(document, kind);
     }
     return kind;
@@ -99,13 +123,13 @@ export class EntityCachingDataSource implements GraphQLDataSource<GatewayContext
 
   /** `Product:<id>` per representation, when every one is a bare reference to the cached type. */
   private idsOf(representations: unknown): string[] | undefined {
-    if (!Array.isArray(representations) || !this.entity) return undefined;
+    if (!Array.isArray(representations) || !this.data) return undefined;
     const ids: string[] = [];
     for (const representation of representations) {
       if (!isObject(representation)) return undefined;
       const { __typename: typename, id } = representation;
       if (
-        typename !== this.entity.typename ||
+        typename !== this.data.typename ||
         typeof id !== 'string' ||
         Object.keys(representation).length !== 2
       ) {

@@ -3,10 +3,10 @@ import type { TopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from '../context.js';
-import { EntityCachingDataSource } from './caching-data-source.js';
+import { EntityCachingDataSource, queriesKey } from './caching-data-source.js';
 import { EntityStore } from './entity-store.js';
 import { readInvalidations, type Invalidations } from './invalidations.js';
-import { invalidatingTopics, publicEntities, type InvalidatingTopic } from './public-entities.js';
+import { invalidatingTopics, publicData, type InvalidatingTopic } from './public-entities.js';
 
 export interface EntityCacheOptions {
   /** ENTITY_CACHE: cache public entity results (Product and its inventory) in the gateway. */
@@ -21,7 +21,7 @@ export type InvalidationListener = (topic: InvalidatingTopic, productId: string)
 const defaultMaxBytes = 64 * 1024 * 1024;
 
 /**
- * The gateway's event-driven entity cache: wraps the subgraph data sources of `publicEntities`,
+ * The gateway's event-driven entity cache: wraps the subgraph data sources of `publicData`,
  * and drops entries as the invalidating events are read from `log` (from the topics' end when the
  * gateway starts, without a consumer group). No TTL: an entry lives until its entity changes or it
  * is the least recently used when space is needed. Without a log, or when off, it passes through.
@@ -60,11 +60,11 @@ export class EntityCache {
 
   /** `dataSource` with the cache in front when `name` has public entities, else itself. */
   wrap(name: string, dataSource: GraphQLDataSource<GatewayContext>): GraphQLDataSource<GatewayContext> {
-    const entity = Object.hasOwn(publicEntities, name) ? publicEntities[name] : undefined;
-    if (!this.enabled || !entity) return dataSource;
+    const data = Object.hasOwn(publicData, name) ? publicData[name] : undefined;
+    if (!this.enabled || !data) return dataSource;
     const store = new EntityStore(this.options?.maxBytes ?? defaultMaxBytes);
     this.stores.set(name, store);
-    return new EntityCachingDataSource(name, dataSource, store, entity, {
+    return new EntityCachingDataSource(name, dataSource, store, data, {
       lookups: (subgraph, hits, misses) => {
         if (hits > 0) this.lookups.inc({ subgraph, result: 'hit' }, hits);
         if (misses > 0) this.lookups.inc({ subgraph, result: 'miss' }, misses);
@@ -80,8 +80,12 @@ export class EntityCache {
     }
     this.reading = await readInvalidations(this.log, this.logger, {
       invalidate: (topic, productId) => {
-        for (const subgraph of invalidatingTopics[topic])
+        for (const subgraph of invalidatingTopics[topic]) {
           this.stores.get(subgraph)?.invalidate(`Product:${productId}`);
+        }
+        for (const [subgraph, store] of this.stores) {
+          if (publicData[subgraph]?.queries?.changedBy.includes(topic)) store.invalidate(queriesKey);
+        }
         this.invalidations.inc({ topic });
         for (const listener of this.listeners) listener(topic, productId);
       },
