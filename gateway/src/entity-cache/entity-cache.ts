@@ -13,12 +13,19 @@ export interface EntityCacheOptions {
   readonly enabled: boolean;
   /** Bytes of cached JSON per subgraph before the least recently used entities go (default 64 MiB). */
   readonly maxBytes?: number;
+  /**
+   * A reader that has not polled its topic for this long (the broker unreachable) stops the serving,
+   * not the filling, until it polls again (default 3 000 ms). Not for an in-process log (memory:),
+   * whose readers wait for appends without polling and never lose the broker.
+   */
+  readonly stalledAfterMs?: number;
 }
 
 /** Told of each invalidating event once its entries are gone. */
 export type InvalidationListener = (topic: InvalidatingTopic, productId: string) => void;
 
 const defaultMaxBytes = 64 * 1024 * 1024;
+const defaultStalledAfterMs = 3_000;
 
 /**
  * The gateway's event-driven entity cache: wraps the subgraph data sources of `publicData`,
@@ -32,6 +39,9 @@ export class EntityCache {
   private readonly lookups: Counter<'subgraph' | 'result'>;
   private readonly invalidations: Counter<'topic'>;
   private reading: Invalidations | undefined;
+  private readonly polledAt = new Map<InvalidatingTopic, number>();
+  private watching: NodeJS.Timeout | undefined;
+  private serving = true;
 
   constructor(
     private readonly options: EntityCacheOptions | undefined,
@@ -92,8 +102,15 @@ export class EntityCache {
       // An event that could not be decoded names no product: drop everything.
       lost: () => this.stores.forEach((store) => store.clear()),
       failed: () => this.stores.forEach((store) => store.disable()),
+      polled: (topic) => this.polledAt.set(topic, Date.now()),
     });
     this.stores.forEach((store) => store.enable());
+    if (!this.log.namespace.startsWith('memory:')) {
+      const stalledAfterMs = this.options?.stalledAfterMs ?? defaultStalledAfterMs;
+      const started = Date.now();
+      this.watching = setInterval(() => this.watchReaders(started, stalledAfterMs), stalledAfterMs / 6);
+      this.watching.unref();
+    }
     this.logger.info({ subgraphs: [...this.stores.keys()] }, 'entity cache on');
   }
 
@@ -103,7 +120,22 @@ export class EntityCache {
     return () => this.listeners.delete(listener);
   }
 
+  /** Serves only while every reader has polled within `stalledAfterMs`. */
+  private watchReaders(started: number, stalledAfterMs: number): void {
+    const now = Date.now();
+    const stalled = Object.keys(invalidatingTopics).filter(
+      (topic) => now - (this.polledAt.get(topic as InvalidatingTopic) ?? started) > stalledAfterMs,
+    );
+    const serving = stalled.length === 0;
+    if (serving === this.serving) return;
+    this.serving = serving;
+    this.stores.forEach((store) => store.serve(serving));
+    if (serving) this.logger.info('entity cache serving again: its topics are read');
+    else this.logger.warn({ topics: stalled }, 'entity cache not serving: its topics are not read');
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.watching);
     this.stores.forEach((store) => store.disable());
     await this.reading?.stop();
   }

@@ -24,6 +24,7 @@ export class EntityStore {
   private clearedAt = 0;
   private nextTicket = 0;
   private enabled = false;
+  private serving = true;
   private readonly entries: LRUCache<string, Map<string, string>>;
   /** The last invalidation of each entity, oldest first; kept only while an older fetch is in flight. */
   private readonly invalidatedAt = new Map<string, number>();
@@ -52,9 +53,17 @@ export class EntityStore {
     this.clear();
   }
 
+  /**
+   * Serves (`true`) or only fills (`false`): while the events are not being read (the broker
+   * unreachable), entries may be behind events not read yet; they go when those are read.
+   */
+  serve(serving: boolean): void {
+    this.serving = serving;
+  }
+
   /** The cached result of `entity` for `selection`, a fresh copy (the gateway merges into it). */
   get(entity: string, selection: string): unknown {
-    if (!this.enabled) return undefined;
+    if (!this.enabled || !this.serving) return undefined;
     const json = this.entries.get(entity)?.get(selection);
     return json === undefined ? undefined : JSON.parse(json);
   }

@@ -9,6 +9,8 @@ export interface InvalidationHandlers {
   lost(topic: InvalidatingTopic): void;
   /** A reader stopped for good: no invalidation will come any more. */
   failed(topic: InvalidatingTopic): void;
+  /** A reader has polled its topic (after each batch, and after each empty poll). */
+  polled(topic: InvalidatingTopic): void;
 }
 
 /** The readers of the invalidating topics. */
@@ -38,6 +40,7 @@ export async function readInvalidations(
         },
         {
           signal: stopping.signal,
+          onPosition: () => handlers.polled(topic),
           onInvalid: (partition, offset) => {
             logger.warn({ topic, partition, offset }, 'entity cache: invalid event, cache cleared');
             handlers.lost(topic);
