@@ -88,7 +88,10 @@ export interface GatewayOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Depth, aliases, tokens, directives and cost, over HTTP and WebSocket; default `defaultOperationLimits`. */
   readonly operationLimits?: OperationLimitsSetting;
-  /** Public entity results cached, invalidated by the events read from `subscriptions.log`; default off. */
+  /**
+   * Public entity results cached, invalidated by the events read from `subscriptions.log`; off when
+   * omitted (`npm start` and the gateway service pass ENTITY_CACHE, on by default).
+   */
   readonly entityCache?: EntityCacheOptions | undefined;
 }
 

@@ -41,7 +41,7 @@ export interface EmbeddedSupergraphOptions {
   readonly rateLimits?: RateLimitOptions;
   /** The gateway's operation limits (default: its defaults). */
   readonly operationLimits?: OperationLimitsSetting;
-  /** ENTITY_CACHE: the gateway's entity cache (default off). */
+  /** ENTITY_CACHE: the gateway's entity cache (off when omitted; ENTITY_CACHE's default is on). */
   readonly entityCache?: EntityCacheOptions;
 }
 

@@ -26,7 +26,7 @@ export interface StartGatewayOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Default: the gateway's default limits. */
   readonly operationLimits?: OperationLimitsSetting | undefined;
-  /** ENTITY_CACHE: the gateway's entity cache (default off). */
+  /** ENTITY_CACHE: the gateway's entity cache (off when omitted; ENTITY_CACHE's default is on). */
   readonly entityCache?: EntityCacheOptions | undefined;
 }
 

@@ -74,7 +74,7 @@ export interface SupergraphOptions {
   readonly orderPolicy?: Partial<OrderPolicy>;
   /**
    * Gateway instances that cache public entities (ENTITY_CACHE=on): all of them, or per instance in
-   * order; default off, as `npm start`.
+   * order; default on, as `npm start` (ENTITY_CACHE).
    */
   readonly entityCache?: boolean | readonly boolean[];
 }
@@ -219,7 +219,7 @@ async function startFront(
         enabled:
           typeof settings.entityCache === 'boolean'
             ? settings.entityCache
-            : (settings.entityCache?.[i] ?? false),
+            : (settings.entityCache?.[i] ?? true),
       },
     });
     closers.push(() => gateway.close());
