@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import {
-  createEnvelope,
-  type LogReadOptions,
-  type LogRecord,
-  type TopicLog,
-  type TopicName,
-} from '@commerce/common/events';
+import { type LogReadOptions, type LogRecord, type TopicLog, type TopicName } from '@commerce/common/events';
 import { createLogger } from '@commerce/common/logger';
 import { parse } from 'graphql';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { numberedEvent } from '../../../test/faults/publish-log.js';
 import type { GatewayContext } from '../context.js';
 import { EntityCache } from './entity-cache.js';
 
@@ -55,20 +49,7 @@ class FakeLog implements TopicLog {
   }
 
   async stockUpdated(productId: string): Promise<void> {
-    const event = createEnvelope(
-      'stock.updated',
-      {
-        productId,
-        available: 1,
-        reserved: 0,
-        reorderThreshold: 0,
-        lowStock: false,
-        reason: 'ADJUSTED',
-        orderId: null,
-        updatedAt: new Date().toISOString(),
-      },
-      { source: 'test', correlationId: randomUUID() },
-    );
+    const event = numberedEvent(productId, 1);
     await this.readers.get('stock.updated')?.onRecords([{ partition: 0, offset: 7, key: productId, event }]);
   }
 
@@ -134,17 +115,24 @@ describe('EntityCache', () => {
   });
 
   it('stops serving while a reader does not poll, and serves again once it does', async () => {
-    const { log, fetch, asked } = await started(60);
-    log.poll();
-    await fetch();
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await fetch();
-    expect(asked()).toBe(2);
-    log.poll();
-    // The watch runs every 10 ms: give it a few rounds.
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await fetch();
-    expect(asked()).toBe(2);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const { log, fetch, asked } = await started(60);
+      log.poll();
+      await fetch();
+      vi.advanceTimersByTime(50);
+      await fetch();
+      expect(asked()).toBe(1);
+      vi.advanceTimersByTime(100);
+      await fetch();
+      expect(asked()).toBe(2);
+      log.poll();
+      vi.advanceTimersByTime(20);
+      await fetch();
+      expect(asked()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('passes through when off', () => {
