@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../context.js';
 import { EntityCachingDataSource, queriesKey } from './caching-data-source.js';
 import { EntityStore } from './entity-store.js';
-import { publicData } from './public-entities.js';
+import { publicData } from './public-data.js';
 
 const inventoryQuery =
   'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{inventory{available reserved}}}}';

@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse, type DocumentNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { EntityStore } from './entity-store.js';
-import { classifyFetch, type FetchKind, type PublicData } from './public-entities.js';
+import { classifyFetch, type FetchKind, type PublicData } from './public-data.js';
 
 /** Counts what the cache did, per subgraph. */
 export interface EntityCacheCounters {

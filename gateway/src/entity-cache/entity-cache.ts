@@ -6,7 +6,7 @@ import type { GatewayContext } from '../context.js';
 import { EntityCachingDataSource, queriesKey } from './caching-data-source.js';
 import { EntityStore } from './entity-store.js';
 import { readInvalidations, type Invalidations } from './invalidations.js';
-import { invalidatingTopics, publicData, type InvalidatingTopic } from './public-entities.js';
+import { invalidatingTopics, publicData, type InvalidatingTopic } from './public-data.js';
 
 export interface EntityCacheOptions {
   /** ENTITY_CACHE: cache public entity results (Product and its inventory) in the gateway. */

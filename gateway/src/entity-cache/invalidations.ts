@@ -1,6 +1,6 @@
 import type { TopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { invalidatingTopics, type InvalidatingTopic } from './public-entities.js';
+import { invalidatingTopics, type InvalidatingTopic } from './public-data.js';
 
 export interface InvalidationHandlers {
   /** An event changed this product. */

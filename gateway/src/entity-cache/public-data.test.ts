@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { classifyFetch, publicData } from './public-entities.js';
+import { classifyFetch, publicData } from './public-data.js';
 
 const entities = (selection: string): string =>
   `query($representations:[_Any!]!){_entities(representations:$representations){${selection}}}`;
