@@ -10,6 +10,8 @@ import {
   type KafkaConfig,
 } from '@commerce/common/config';
 import type { SubgraphUrls } from './data-source.js';
+import { readEntityCache } from './entity-cache/config.js';
+import type { EntityCacheOptions } from './entity-cache/entity-cache.js';
 import { readGatewayExposure, type GatewayExposure } from './exposure.js';
 import { readTrustedDocuments, type TrustedDocumentsConfig } from './trusted-documents/config.js';
 
@@ -28,6 +30,8 @@ export interface GatewayConfig {
   readonly exposure: GatewayExposure;
   /** TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MANIFEST (readTrustedDocuments). */
   readonly trustedDocuments: TrustedDocumentsConfig;
+  /** ENTITY_CACHE and ENTITY_CACHE_MAX_MB (readEntityCache). */
+  readonly entityCache: EntityCacheOptions;
 }
 
 const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
@@ -59,6 +63,7 @@ export function loadGatewayConfig(
     jwt: readJwtConfig(env),
     exposure: readGatewayExposure(env),
     trustedDocuments: readTrustedDocuments(env),
+    entityCache: readEntityCache(env),
   });
 }
 

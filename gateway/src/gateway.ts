@@ -18,6 +18,7 @@ import { operationLimiter } from './limits/operation-limiter.js';
 import type { OperationLimitsSetting } from './limits/operation-limits.js';
 import { SubgraphDataSource, subgraphUrl, type SubgraphUrls } from './data-source.js';
 import { apolloExposure, developmentExposure, type GatewayExposure } from './exposure.js';
+import { EntityCache, type EntityCacheOptions } from './entity-cache/entity-cache.js';
 import { createKeepAliveFetcher } from './fetcher.js';
 import { handledBy, playgroundRoutes } from './playground/routes.js';
 import { openRateLimits, type RateLimitOptions } from './rate-limits/rate-limits.js';
@@ -44,6 +45,8 @@ export type { RateLimitSettings, Rate } from './rate-limits/settings.js';
 export * from './trusted-documents/config.js';
 export { readOperationLimits } from './limits/config.js';
 export { OperationLimiter } from './limits/operation-limiter.js';
+export { EntityCache, type EntityCacheOptions } from './entity-cache/entity-cache.js';
+export { readEntityCache } from './entity-cache/config.js';
 export {
   defaultOperationLimits,
   operationLimitCode,
@@ -90,6 +93,11 @@ export interface GatewayOptions {
    * Authorization header) are sent once and the answer shared (default true). Never mutations.
    */
   readonly deduplicateFetches?: boolean;
+  /**
+   * Public entity results cached, invalidated by the events read from `subscriptions.log`; off when
+   * omitted (`npm start` and the gateway service pass ENTITY_CACHE, on by default).
+   */
+  readonly entityCache?: EntityCacheOptions | undefined;
 }
 
 /** The gateway listening on HTTP at `url` (…/graphql). */
@@ -100,6 +108,8 @@ export interface RunningGateway {
   readonly metricsUrl: string;
   /** The subscription service, when `subscriptions` was given. */
   readonly subscriptions: SubscriptionService | undefined;
+  /** The entity cache (passing through when off). */
+  readonly entityCache: EntityCache;
   /** Stops HTTP, the gateway and its pooled subgraph connections. */
   close(): Promise<void>;
 }
@@ -117,19 +127,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const exposure = options.exposure ?? developmentExposure;
   const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
+  const entityCache = new EntityCache(options.entityCache, options.subscriptions?.log, registry, logger);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }): GraphQLDataSource =>
       name === 'subscriptions'
         ? new UnavailableSubscriptionsDataSource()
-        : new SubgraphDataSource({
+        : entityCache.wrap(
             name,
-            url: subgraphUrl(name, options.subgraphUrls, url),
-            fetcher: fetcher.fetch,
-            logger,
-            deduplicate: options.deduplicateFetches ?? true,
-          }),
+            new SubgraphDataSource({
+              name,
+              url: subgraphUrl(name, options.subgraphUrls, url),
+              fetcher: fetcher.fetch,
+              logger,
+              deduplicate: options.deduplicateFetches ?? true,
+            }),
+          ),
   });
   const limiter = operationLimiter(options.operationLimits);
   const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
@@ -174,6 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let subscriptions: SubscriptionService | undefined;
   let port: number;
   try {
+    await entityCache.start();
     if (options.subscriptions) {
       subscriptions = await startSubscriptionService({
         ...options.subscriptions,
@@ -199,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port = await listen(server, options.port ?? 0, host);
   } catch (error) {
     await subscriptions?.close();
+    await entityCache.close();
     await apollo.stop();
     fetcher.close();
     await rateLimits.close();
@@ -211,11 +227,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     metricsUrl: `http://${host}:${port}/metrics`,
     subscriptions,
+    entityCache,
     close() {
       closing ??= (async () => {
         // Open WebSockets would hold the HTTP server open: complete the subscriptions first.
         await subscriptions?.close();
         await closeServer(server);
+        await entityCache.close();
         await apollo.stop();
         fetcher.close();
         await rateLimits.close();

@@ -3,6 +3,7 @@ import { defaultRetryPolicy, InMemoryEventBus, InMemoryTopicLog } from '@commerc
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
+  EntityCacheOptions,
   GatewayExposure,
   OperationLimitsSetting,
   RateLimitOptions,
@@ -40,6 +41,8 @@ export interface EmbeddedSupergraphOptions {
   readonly rateLimits?: RateLimitOptions;
   /** The gateway's operation limits (default: its defaults). */
   readonly operationLimits?: OperationLimitsSetting;
+  /** ENTITY_CACHE: the gateway's entity cache (off when omitted; ENTITY_CACHE's default is on). */
+  readonly entityCache?: EntityCacheOptions;
 }
 
 export interface EmbeddedSupergraph {

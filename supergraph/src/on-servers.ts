@@ -3,6 +3,7 @@ import { createKafkaEventBus, createKafkaTopicLog } from '@commerce/common/event
 import type { Logger } from '@commerce/common/logger';
 import type { AdminAccount, OrderPolicy } from '@commerce/common/server';
 import type {
+  EntityCacheOptions,
   GatewayExposure,
   OperationLimitsSetting,
   RateLimitOptions,
@@ -38,6 +39,8 @@ export interface ServerSupergraphOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig;
   /** The gateway's operation limits (default: its defaults). */
   readonly operationLimits?: OperationLimitsSetting;
+  /** ENTITY_CACHE: the gateway's entity cache (off when omitted; ENTITY_CACHE's default is on). */
+  readonly entityCache?: EntityCacheOptions;
 }
 
 export interface ServerSupergraph {

@@ -65,6 +65,7 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     exposure: config.exposure,
     trustedDocuments: config.trustedDocuments,
     operationLimits,
+    entityCache: config.entityCache,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
   return [() => bus.close(), () => gateway.close()];

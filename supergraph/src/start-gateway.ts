@@ -2,6 +2,7 @@ import type { TopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import {
   startGateway,
+  type EntityCacheOptions,
   type GatewayExposure,
   type OperationLimitsSetting,
   type RateLimitOptions,
@@ -25,6 +26,8 @@ export interface StartGatewayOptions {
   readonly trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Default: the gateway's default limits. */
   readonly operationLimits?: OperationLimitsSetting | undefined;
+  /** ENTITY_CACHE: the gateway's entity cache (off when omitted; ENTITY_CACHE's default is on). */
+  readonly entityCache?: EntityCacheOptions | undefined;
 }
 
 /** The gateway in front of the running subgraphs, with subscriptions read from `log`; pushed onto `closers`. */
@@ -46,6 +49,7 @@ export async function startGatewayFor(
     exposure: options.exposure,
     trustedDocuments: options.trustedDocuments,
     operationLimits: options.operationLimits,
+    entityCache: options.entityCache,
   });
   closers.push(() => gateway.close());
   return gateway;

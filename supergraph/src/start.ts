@@ -10,6 +10,7 @@ import {
 import type { Logger } from '@commerce/common/logger';
 import {
   loadRateLimitConfig,
+  readEntityCache,
   readGatewayExposure,
   readOperationLimits,
   readTrustedDocuments,
@@ -66,6 +67,7 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
     exposure,
     trustedDocuments: readTrustedDocuments(env),
     operationLimits: readOperationLimits(env),
+    entityCache: readEntityCache(env),
   };
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);

@@ -72,6 +72,11 @@ export interface SupergraphOptions {
   readonly operationLimits?: readonly OperationLimitsSetting[];
   /** Order policy settings instead of the defaults (e.g. a payment TTL of a few seconds). */
   readonly orderPolicy?: Partial<OrderPolicy>;
+  /**
+   * Gateway instances that cache public entities (ENTITY_CACHE=on): all of them, or per instance in
+   * order; default on, as `npm start` (ENTITY_CACHE).
+   */
+  readonly entityCache?: boolean | readonly boolean[];
 }
 
 /** HTTP requests that reached each subgraph (counted by a proxy in front of it). */
@@ -166,6 +171,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
         rateLimits,
         trustedDocuments: options.trustedDocuments ?? 'allow',
         operationLimits: options.operationLimits,
+        entityCache: options.entityCache,
       },
       closers,
     );
@@ -184,6 +190,7 @@ async function startFront(
     readonly rateLimits: RateLimitOptions;
     readonly trustedDocuments: TrustedDocumentsMode;
     readonly operationLimits: readonly OperationLimitsSetting[] | undefined;
+    readonly entityCache: boolean | readonly boolean[] | undefined;
   },
   closers: Closers,
 ): Promise<
@@ -208,6 +215,12 @@ async function startFront(
       rateLimits: settings.rateLimits,
       trustedDocuments: { mode: settings.trustedDocuments },
       operationLimits: settings.operationLimits?.[i],
+      entityCache: {
+        enabled:
+          typeof settings.entityCache === 'boolean'
+            ? settings.entityCache
+            : (settings.entityCache?.[i] ?? true),
+      },
     });
     closers.push(() => gateway.close());
     gateways.push(gateway);
