@@ -1,5 +1,20 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * The stages of a live event, each timed from the previous one: `produced` (occurredAt → the
+ * record's timestamp in Kafka: outbox relay and produce), `consumed` (→ read by the live reader),
+ * `executed` (→ its plan executed, once per fan-out group), `written` (→ its frame written to a
+ * subscriber's socket, once per subscriber).
+ */
+export type LatencyStage = 'produced' | 'consumed' | 'executed' | 'written';
+
+/** Buckets fine enough for a few milliseconds per stage (seconds). */
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A labelled child: observing it costs no label hashing (the fan-out observes once per subscriber). */
+type Observer = ReturnType<Histogram['labels']>;
+type Incrementer = ReturnType<Counter['labels']>;
+
 /** The subscription service's Prometheus metrics, in a registry of its own gateway (never the global one). */
 export class SubscriptionMetrics {
   readonly connections: Gauge;
@@ -13,6 +28,8 @@ export class SubscriptionMetrics {
   readonly replayReaders: Counter<'field'>;
   readonly replayed: Counter<'field'>;
   readonly resumed: Counter<'field' | 'outcome'>;
+  readonly stageLatency: Histogram<'stage' | 'field'>;
+  private readonly children = new Map<string, Observer | Incrementer>();
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -43,7 +60,7 @@ export class SubscriptionMetrics {
       name: 'gateway_subscription_delivery_latency_seconds',
       help: "Time from the event's metadata.occurredAt to the result being sent to a subscriber",
       labelNames: ['field'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: latencyBuckets,
       registers,
     });
     this.executions = new Counter({
@@ -82,5 +99,37 @@ export class SubscriptionMetrics {
       labelNames: ['field', 'outcome'],
       registers,
     });
+    this.stageLatency = new Histogram({
+      name: 'gateway_subscription_stage_latency_seconds',
+      help: 'Time of each stage of a live event since the previous one: produced (occurredAt -> Kafka record timestamp), consumed (-> read by the live reader), executed (-> plan executed, per group), written (-> written to a socket, per subscriber)',
+      labelNames: ['stage', 'field'],
+      buckets: latencyBuckets,
+      registers,
+    });
+  }
+
+  /** Observes `ms` (a duration; negative clock skew counts as 0) for `stage` of `field`. */
+  stage(stage: LatencyStage, field: string, ms: number): void {
+    this.observer(`stage:${stage}:${field}`, () => this.stageLatency.labels({ stage, field })).observe(
+      Math.max(0, ms) / 1000,
+    );
+  }
+
+  /** A result written to a subscriber's socket `ms` after its event occurred. */
+  delivered(field: string, ms: number): void {
+    this.incrementer(`delivered:${field}`, () => this.eventsDelivered.labels({ field })).inc();
+    this.observer(`delivery:${field}`, () => this.deliveryLatency.labels({ field })).observe(Math.max(0, ms) / 1000);
+  }
+
+  private observer(key: string, create: () => Observer): Observer {
+    let child = this.children.get(key) as Observer | undefined;
+    if (!child) this.children.set(key, (child = create()));
+    return child;
+  }
+
+  private incrementer(key: string, create: () => Incrementer): Incrementer {
+    let child = this.children.get(key) as Incrementer | undefined;
+    if (!child) this.children.set(key, (child = create()));
+    return child;
   }
 }

@@ -1,6 +1,6 @@
 import { formatError } from '@commerce/common/errors';
 import type { Logger } from '@commerce/common/logger';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
 import {
   CloseCode,
   type ConnectionInitMessage,
@@ -11,6 +11,8 @@ import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import { authenticateConnection } from './auth.js';
 import { Connection, type Connections } from './connections.js';
 import { accessTo } from './fields.js';
+import { formatted, SharedFrames } from './frames.js';
+import type { FanOutSettings } from './hub.js';
 import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner } from './planner.js';
 import type { Resumption, StartPoint } from './resume.js';
 import { subscriptionQuery } from '../trusted-documents/graphql-ws.js';
@@ -21,6 +23,8 @@ type ServerOptions = GraphqlWsServerOptions<ConnectionInitMessage['payload'], Ex
 /** What `onSubscribe` accepted, carried to graphql-ws's `subscribe` call as the context value. */
 class AcceptedSubscription {
   constructor(
+    /** graphql-ws's id of the subscription on its connection. */
+    readonly id: string,
     readonly prepared: PreparedSubscription,
     readonly args: SubscriptionArguments,
     readonly connection: Connection,
@@ -37,6 +41,8 @@ export interface ProtocolDependencies {
   readonly guard?: SubscriptionGuard | undefined;
   /** Default: documents by text only (mode off). */
   readonly trustedDocuments?: TrustedDocuments | undefined;
+  /** `sharedFrames`: the service writes each `next` frame (read when a subscription starts). */
+  readonly fanOut?: Pick<FanOutSettings, 'sharedFrames'>;
 }
 
 /**
@@ -108,7 +114,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         document: prepared.document,
         operationName: prepared.operationName,
         variableValues: args.variables,
-        contextValue: new AcceptedSubscription(prepared, args, connection, start),
+        contextValue: new AcceptedSubscription(id, prepared, args, connection, start),
       };
     },
     subscribe: (args) => {
@@ -120,7 +126,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
           ],
         };
       }
-      return resumption.start(
+      const stream = resumption.start(
         {
           prepared: accepted.prepared,
           variables: accepted.args.variables,
@@ -129,6 +135,9 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         },
         accepted.start,
       );
+      return deps.fanOut?.sharedFrames === false
+        ? stream
+        : new SharedFrames(stream, accepted.connection.socket, accepted.id);
     },
     execute: () => ({
       errors: [
@@ -138,15 +147,9 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       ],
     }),
     onComplete: (ctx, id) => deps.guard?.completed(ctx.extra.socket, id),
+    // Results of `subscribe` that graphql-ws sends itself (refusals, and every result without sharedFrames).
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? formatted(result) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
-  };
-}
-
-function formatted(result: ExecutionResult) {
-  return {
-    ...result,
-    errors: (result.errors ?? []).map((error) => formatError(error.toJSON(), error)),
   };
 }
 
