@@ -178,7 +178,8 @@ export class SubscriptionHub {
       metrics.executions.inc({ field });
       const pending = this.deps.execute(group.execution(event, representative.connection)).then((result) => {
         const executedAtMs = Date.now();
-        if (event.consumedAtMs !== undefined) metrics.stage('executed', field, executedAtMs - event.consumedAtMs);
+        if (event.consumedAtMs !== undefined)
+          metrics.stage('executed', field, executedAtMs - event.consumedAtMs);
         return { shared: withExtensions(result, extensions), executedAtMs };
       });
       group.delivery = group.delivery
@@ -220,7 +221,6 @@ export class SubscriptionHub {
     }
     return queued;
   }
-
 }
 
 function firstAdmitting(group: FanOutGroup, event: PositionedEvent): Subscriber | undefined {

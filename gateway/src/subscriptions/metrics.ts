@@ -118,7 +118,9 @@ export class SubscriptionMetrics {
   /** A result written to a subscriber's socket `ms` after its event occurred. */
   delivered(field: string, ms: number): void {
     this.incrementer(`delivered:${field}`, () => this.eventsDelivered.labels({ field })).inc();
-    this.observer(`delivery:${field}`, () => this.deliveryLatency.labels({ field })).observe(Math.max(0, ms) / 1000);
+    this.observer(`delivery:${field}`, () => this.deliveryLatency.labels({ field })).observe(
+      Math.max(0, ms) / 1000,
+    );
   }
 
   private observer(key: string, create: () => Observer): Observer {

@@ -1,12 +1,7 @@
 import { formatError } from '@commerce/common/errors';
 import type { Logger } from '@commerce/common/logger';
 import { GraphQLError } from 'graphql';
-import {
-  CloseCode,
-  type ConnectionInitMessage,
-  type ServerOptions as GraphqlWsServerOptions,
-} from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
 import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import { authenticateConnection } from './auth.js';
 import { Connection, type Connections } from './connections.js';
@@ -17,8 +12,7 @@ import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner }
 import type { Resumption, StartPoint } from './resume.js';
 import { subscriptionQuery } from '../trusted-documents/graphql-ws.js';
 import { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
-
-type ServerOptions = GraphqlWsServerOptions<ConnectionInitMessage['payload'], Extra> & { isProd?: boolean };
+import type { GraphqlWsOptions } from './ws-server.js';
 
 /** What `onSubscribe` accepted, carried to graphql-ws's `subscribe` call as the context value. */
 class AcceptedSubscription {
@@ -41,7 +35,7 @@ export interface ProtocolDependencies {
   readonly guard?: SubscriptionGuard | undefined;
   /** Default: documents by text only (mode off). */
   readonly trustedDocuments?: TrustedDocuments | undefined;
-  /** `sharedFrames`: the service writes each `next` frame (read when a subscription starts). */
+  /** `sharedFrames`: the service writes each `next` frame (read at every frame; default true). */
   readonly fanOut?: Pick<FanOutSettings, 'sharedFrames'>;
 }
 
@@ -58,11 +52,11 @@ export interface ProtocolDependencies {
  * - Invalid operations and variables get a graphql-ws `error` message; the connection stays open.
  *   So does a document the trusted documents refuse (trusted-documents/graphql-ws.ts).
  */
-export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
+export function graphqlWsOptions(deps: ProtocolDependencies): GraphqlWsOptions {
   const { planner, resumption, connections } = deps;
   const trustedDocuments = deps.trustedDocuments ?? TrustedDocuments.off();
+  const fanOut = deps.fanOut ?? { sharedFrames: true };
   return {
-    isProd: true,
     connectionInitWaitTimeout: 10_000,
     onConnect: async (ctx) => {
       const socket = ctx.extra.socket;
@@ -135,9 +129,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         },
         accepted.start,
       );
-      return deps.fanOut?.sharedFrames === false
-        ? stream
-        : new SharedFrames(stream, accepted.connection.socket, accepted.id);
+      return new SharedFrames(stream, accepted.connection.socket, accepted.id, fanOut);
     },
     execute: () => ({
       errors: [

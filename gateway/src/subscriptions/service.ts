@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { LogPosition, TopicLog, TopicName } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
@@ -22,6 +21,7 @@ import { occurredAt } from './subscriber.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
 import { SubscriptionPlanner } from './planner.js';
+import { serveGraphqlWs } from './ws-server.js';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
 export interface SubscriptionServiceOptions {
@@ -154,7 +154,7 @@ export async function startSubscriptionService(
     connections.opened(socket);
     guard?.opened(socket, request);
   });
-  const graphqlWs = useServer(
+  const graphqlWs = serveGraphqlWs(
     graphqlWsOptions({
       planner,
       resumption,
@@ -167,6 +167,7 @@ export async function startSubscriptionService(
     }),
     wss,
     options.keepAliveMs ?? 12_000,
+    logger,
   );
   let closing: Promise<void> | undefined;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
