@@ -12,6 +12,8 @@
  * - Default: M events to one product, one after another, each awaited until every subscriber has it.
  * - `--rate R --duration S [--products P]`: a sustained load of R events/s for S s, round robin
  *   over P products (default 100), the subscribers spread over them; nothing waits on delivery.
+ * - `--direct`: the bench publishes the stock.updated events to Kafka itself (committed = produce
+ *   acknowledged) instead of mutations: no outbox nor relay in the way, the gateway's path alone.
  * - `--compare`: the fan-out of graphql-ws (each result serialised per subscriber, the whole
  *   fan-out in one turn of the event loop) against the service's (payload serialised once per
  *   group, frames written by the service, a yield every 500 subscribers), alternating per event
@@ -22,10 +24,12 @@
  * subscribers, upstream fetches per event and server memory (per subscriber, start and end of load).
  */
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createEnvelope, type Envelope, type Topics } from '@commerce/common/events';
 import { print } from 'graphql';
 import { createClient, dataOf } from '../test/client/client.js';
 import {
@@ -36,6 +40,7 @@ import {
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
 import { intArg, loadInfraEnv } from '../test/harness/bench-args.js';
+import type { Supergraph } from '../test/harness/supergraph.js';
 import {
   histogramOf,
   plus,
@@ -65,6 +70,8 @@ async function runBench(): Promise<void> {
   const duration = intArg('--duration', 60, 1, 3_600);
   const events = intArg('--events', 20, 1, 1_000);
   const productCount = intArg('--products', rate > 0 ? 100 : 1, 1, 1_000);
+  const direct = process.argv.includes('--direct');
+  const selections = intArg('--selections', 3, 1, 3);
   const modes: readonly FanOutMode[] = process.argv.includes('--compare')
     ? ['graphql-ws', 'shared']
     : ['shared'];
@@ -113,7 +120,6 @@ async function runBench(): Promise<void> {
     await Promise.all(products.map((id) => stockOf(client, id)));
 
     gc();
-    if (process.env['SNAP']) (await import('node:v8')).writeHeapSnapshot('/tmp/snap-before.heapsnapshot');
     const idle = process.memoryUsage();
     child.send({
       type: 'open',
@@ -127,16 +133,41 @@ async function runBench(): Promise<void> {
     const { ms: openMs } = await child.receive('opened');
     while (service.subscriptionCount() < subscribers) await new Promise((resolve) => setTimeout(resolve, 20));
     gc();
-    if (process.env['SNAP']) (await import('node:v8')).writeHeapSnapshot('/tmp/snap-after.heapsnapshot');
     const opened = process.memoryUsage();
 
     const inventory = createClient(supergraph.subgraphs.inventory.url);
-    const adjust = async (productId: string): Promise<{ key: string; committedAt: number }> => {
+    const mutate = async (productId: string): Promise<{ key: string; committedAt: number }> => {
       const { adjustStock } = dataOf(
         await inventory.request(AdjustStockMutation, { productId, delta: -1 }, { token: adminToken }),
       );
       return { key: `${productId}:${adjustStock.available}`, committedAt: now() };
     };
+    // --direct: stock.updated events published to Kafka by this process (acknowledged = committed),
+    // bypassing the mutation, the outbox and its relay: the gateway's path alone.
+    const levels = new Map(products.map((id) => [id, initial]));
+    const batcher = direct ? await kafkaBatcher(supergraph.kafka) : undefined;
+    const publish = async (productId: string): Promise<{ key: string; committedAt: number }> => {
+      const available = (levels.get(productId) ?? initial) - 1;
+      levels.set(productId, available);
+      const payload = {
+        productId,
+        available,
+        reserved: 0,
+        reorderThreshold: 0,
+        lowStock: false,
+        reason: 'ADJUSTED' as const,
+        orderId: null,
+        updatedAt: new Date().toISOString(),
+        version: initial - available + 1,
+      };
+      const event = createEnvelope('stock.updated', payload, {
+        source: 'bench',
+        correlationId: randomUUID(),
+      });
+      await batcher?.publish(productId, event);
+      return { key: `${productId}:${available}`, committedAt: now() };
+    };
+    const adjust = direct ? publish : mutate;
     const stageSnapshot = async (): Promise<Stages> => {
       const text = await (await fetch(gateway.metricsUrl)).text();
       const field = 'stockUpdated';
@@ -174,6 +205,7 @@ async function runBench(): Promise<void> {
     const loadStart = loadavg()[0] ?? 0;
     const started = now();
     let sent = 0;
+    let failed = 0;
     const memory: number[] = [];
     if (rate === 0) {
       for (let i = 0; i < events; i += 1) {
@@ -203,9 +235,16 @@ async function runBench(): Promise<void> {
       const stageStart = await stageSnapshot();
       const intervalMs = 1000 / rate;
       const inFlight = new Set<Promise<void>>();
+      const maxInFlight = 64;
       let phase = -1;
       const sampler = setInterval(() => memory.push(process.memoryUsage().heapUsed), 5_000);
       while (now() - started < duration * 1000) {
+        // The load is open (nothing waits on delivery), but bounded: a saturated server is not
+        // buried under ever more mutations; the events/s actually sent are reported.
+        if (inFlight.size >= maxInFlight) {
+          await Promise.race(inFlight);
+          continue;
+        }
         const elapsed = now() - started;
         const currentPhase = Math.floor(elapsed / 1000) % modes.length;
         const mode = modes[currentPhase] ?? 'shared';
@@ -217,6 +256,7 @@ async function runBench(): Promise<void> {
         sent += 1;
         const pending = adjust(productId).then(
           ({ key, committedAt }) => void committed.set(key, { at: committedAt, mode }),
+          () => void (failed += 1),
         );
         inFlight.add(pending);
         void pending.finally(() => inFlight.delete(pending));
@@ -236,6 +276,7 @@ async function runBench(): Promise<void> {
       );
     }
     const elapsedMs = now() - started;
+    await batcher?.close();
     const cpu = process.cpuUsage(cpuStart);
     gc();
     const end = process.memoryUsage();
@@ -261,10 +302,10 @@ async function runBench(): Promise<void> {
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     const load =
       rate === 0
-        ? `${sent} adjustStock mutations, sequential over ${productCount} product(s) (${(elapsedMs / sent).toFixed(0)} ms per event round trip)`
-        : `${sent} adjustStock mutations at ${rate}/s for ${duration} s over ${productCount} products (${((sent / elapsedMs) * 1000).toFixed(0)} events/s sent)`;
+        ? `${sent} ${direct ? 'events published to Kafka' : 'adjustStock mutations'}, sequential over ${productCount} product(s) (${(elapsedMs / sent).toFixed(0)} ms per event round trip)`
+        : `${sent} ${direct ? 'events published to Kafka' : 'adjustStock mutations'} at ${rate}/s for ${duration} s over ${productCount} products (${((sent / elapsedMs) * 1000).toFixed(0)} events/s sent, ${failed} failed)`;
     const lines = [
-      `subscribers:            ${subscribers} (3 selections, one graphql-ws connection each, ~${Math.round(subscribers / productCount)} per product, opened in ${(openMs / 1000).toFixed(1)} s)`,
+      `subscribers:            ${subscribers} (${selections} selection(s), one graphql-ws connection each, ~${Math.round(subscribers / productCount)} per product, opened in ${(openMs / 1000).toFixed(1)} s)`,
       `events:                 ${load}`,
       `deliveries:             ${deliveries} of ${expected}; closed subscribers ${JSON.stringify(report.closed)} (slow-closed metric ${slowClosed}), errors ${report.errors}`,
     ];
@@ -299,6 +340,39 @@ async function runBench(): Promise<void> {
     await supergraph.close();
     clearTimeout(deadline);
   }
+}
+
+/**
+ * Publishes events as the outbox relays would, but in batches: the events of the last few ms go out
+ * in one produce request (acks from all replicas), so that the load generator is not the limit.
+ */
+async function kafkaBatcher(kafka: Supergraph['kafka']) {
+  if (!kafka) throw new Error('--direct needs Kafka');
+  const producer = kafka.client.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let batch: { key: string; value: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  const flush = (): void => {
+    const sending = batch;
+    batch = [];
+    producer
+      .send({
+        topic: `${kafka.topicPrefix}stock.updated`,
+        acks: -1,
+        messages: sending.map(({ key, value }) => ({ key, value })),
+      })
+      .then(
+        () => sending.forEach(({ done }) => done()),
+        (error: unknown) => sending.forEach(({ failed }) => failed(error)),
+      );
+  };
+  return {
+    publish: (key: string, event: Envelope<Topics['stock.updated']>) =>
+      new Promise<void>((done, failed) => {
+        if (batch.length === 0) setTimeout(flush, 2);
+        batch.push({ key, value: JSON.stringify(event), done, failed });
+      }),
+    close: () => producer.disconnect(),
+  };
 }
 
 function pct(sorted: readonly number[], p: number): string {

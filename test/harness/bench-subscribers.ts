@@ -69,12 +69,15 @@ export function runSubscriberProcess(): void {
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as {
           type: string;
-          payload?: { data?: { stockUpdated?: { available?: number } } };
+          payload?: { data?: { stockUpdated?: { available?: number } }; errors?: unknown };
         };
         if (message.type === 'next') {
           const available = message.payload?.data?.stockUpdated?.available;
           if (typeof available === 'number') received(productId, available);
-          else errors += 1;
+          if (typeof available !== 'number' || message.payload?.errors) {
+            if (errors === 0) console.error('bench: first error result', JSON.stringify(message.payload));
+            errors += 1;
+          }
         } else if (message.type === 'connection_ack') {
           socket.send(
             JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { productId } } }),

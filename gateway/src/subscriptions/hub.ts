@@ -133,6 +133,7 @@ export class SubscriptionHub {
       byKey.set(key, group);
     }
     const { metrics } = this.deps;
+    const delivered = metrics.deliveries(field);
     const joined = group;
     const stream: SubscriberStream = new SubscriberStream({
       limits: this.deps.limits,
@@ -144,8 +145,8 @@ export class SubscriptionHub {
       onCoalesced: () => metrics.coalesced.inc({ field }),
       onDeliver: (delivery) => {
         const now = Date.now();
-        metrics.delivered(field, now - delivery.occurredAtMs);
-        if (delivery.executedAtMs !== undefined) metrics.stage('written', field, now - delivery.executedAtMs);
+        const { executedAtMs } = delivery;
+        delivered(now - delivery.occurredAtMs, executedAtMs === undefined ? undefined : now - executedAtMs);
       },
       onEnd: () => {
         joined.members.delete(subscriber);

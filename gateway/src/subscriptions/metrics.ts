@@ -13,7 +13,6 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 /** A labelled child: observing it costs no label hashing (the fan-out observes once per subscriber). */
 type Observer = ReturnType<Histogram['labels']>;
-type Incrementer = ReturnType<Counter['labels']>;
 
 /** The subscription service's Prometheus metrics, in a registry of its own gateway (never the global one). */
 export class SubscriptionMetrics {
@@ -29,7 +28,8 @@ export class SubscriptionMetrics {
   readonly replayed: Counter<'field'>;
   readonly resumed: Counter<'field' | 'outcome'>;
   readonly stageLatency: Histogram<'stage' | 'field'>;
-  private readonly children = new Map<string, Observer | Incrementer>();
+  private readonly children = new Map<string, Observer>();
+  private readonly delivery = new Map<string, (ms: number, writtenMs: number | undefined) => void>();
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -115,22 +115,29 @@ export class SubscriptionMetrics {
     );
   }
 
-  /** A result written to a subscriber's socket `ms` after its event occurred. */
-  delivered(field: string, ms: number): void {
-    this.incrementer(`delivered:${field}`, () => this.eventsDelivered.labels({ field })).inc();
-    this.observer(`delivery:${field}`, () => this.deliveryLatency.labels({ field })).observe(
-      Math.max(0, ms) / 1000,
-    );
+  /**
+   * What one delivery to a subscriber of `field` observes, made once per field: the fan-out calls it
+   * once per subscriber, without label hashing. `ms`: since the event occurred; `writtenMs`: since
+   * its plan was executed (live results).
+   */
+  deliveries(field: string): (ms: number, writtenMs: number | undefined) => void {
+    let record = this.delivery.get(field);
+    if (!record) {
+      const delivered = this.eventsDelivered.labels({ field });
+      const latency = this.deliveryLatency.labels({ field });
+      const written = this.stageLatency.labels({ stage: 'written', field });
+      record = (ms, writtenMs) => {
+        delivered.inc();
+        latency.observe(Math.max(0, ms) / 1000);
+        if (writtenMs !== undefined) written.observe(Math.max(0, writtenMs) / 1000);
+      };
+      this.delivery.set(field, record);
+    }
+    return record;
   }
 
   private observer(key: string, create: () => Observer): Observer {
-    let child = this.children.get(key) as Observer | undefined;
-    if (!child) this.children.set(key, (child = create()));
-    return child;
-  }
-
-  private incrementer(key: string, create: () => Incrementer): Incrementer {
-    let child = this.children.get(key) as Incrementer | undefined;
+    let child = this.children.get(key);
     if (!child) this.children.set(key, (child = create()));
     return child;
   }
