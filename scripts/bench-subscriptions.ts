@@ -126,9 +126,9 @@ async function runBench(): Promise<void> {
       url: supergraph.gatewayUrl,
       subscribers,
       products,
-      queries: [StockLevelSubscription, StockWithNameSubscription, StockUpdatedSubscription].map((d) =>
-        print(d),
-      ),
+      queries: [StockLevelSubscription, StockWithNameSubscription, StockUpdatedSubscription]
+        .slice(0, selections)
+        .map((d) => print(d)),
     });
     const { ms: openMs } = await child.receive('opened');
     while (service.subscriptionCount() < subscribers) await new Promise((resolve) => setTimeout(resolve, 20));
