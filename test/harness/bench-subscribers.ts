@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
 
 /**
  * The subscribers of `npm run bench:subscriptions`, in a child process of their own so that the
@@ -67,7 +67,7 @@ export function runSubscriberProcess(): void {
       socket.once('error', reject);
       socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
       socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as {
+        const message = JSON.parse(textOf(data)) as {
           type: string;
           payload?: { data?: { stockUpdated?: { available?: number } }; errors?: unknown };
         };
@@ -115,7 +115,7 @@ export function runSubscriberProcess(): void {
           }
           return;
         }
-        case 'report':
+        case 'report': {
           const cpu = process.cpuUsage(cpuStart);
           reply({
             type: 'report',
@@ -125,6 +125,7 @@ export function runSubscriberProcess(): void {
             cpuMicros: cpu.user + cpu.system,
           });
           return;
+        }
         case 'close':
           closing = true;
           for (const socket of sockets) socket.close(1000);
@@ -170,4 +171,10 @@ export class SubscriberProcess {
     this.send({ type: 'close' });
     await this.receive('closed', () => true, 30_000).catch(() => this.child.kill());
   }
+}
+
+/** A text frame's payload as ws hands it over. */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }

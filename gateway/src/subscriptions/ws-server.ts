@@ -6,7 +6,7 @@ import {
   type ConnectionInitMessage,
   type ServerOptions,
 } from 'graphql-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 
 /** What each graphql-ws context carries: the socket (not the upgrade request, which is not kept). */
 export interface SocketExtra {
@@ -53,7 +53,7 @@ export function serveGraphqlWs(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch((error: unknown) =>
+            handle(textOf(data)).catch((error: unknown) =>
               failed(socket, error, 'graphql-ws message failed'),
             );
           }),
@@ -85,4 +85,10 @@ export function serveGraphqlWs(
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** A message's text: graphql-ws speaks JSON in text frames (ws hands each over as a Buffer). */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }
