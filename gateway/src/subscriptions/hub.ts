@@ -109,6 +109,8 @@ export class FanOutGroup {
 export class SubscriptionHub {
   private readonly groups = new Map<SubscriptionField, Map<string, FanOutGroup>>();
   private subscribers = 0;
+  /** Members of chunked fan-outs in progress (counted as queued until their fan-out ends). */
+  private handing = 0;
 
   constructor(private readonly deps: HubDependencies) {}
 
@@ -191,9 +193,9 @@ export class SubscriptionHub {
   }
 
   /**
-   * Hands one result to the members of a group (those there when it was executed), yielding to the
-   * event loop every `chunk` members: a fan-out to thousands never holds the process for its whole
-   * length, and the first chunks' frames are written while the later ones are handed theirs.
+   * Hands one result to the members of a group (those there when its fan-out starts), yielding to
+   * the event loop every `chunk` members: a fan-out to thousands never holds the process for its
+   * whole length, and the first chunks' frames are written while the later ones are handed theirs.
    */
   private async fanOut(
     group: FanOutGroup,
@@ -208,15 +210,22 @@ export class SubscriptionHub {
       return;
     }
     const members = [...group.members];
-    for (let i = 0; i < members.length; i += 1) {
-      if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
-      members[i]?.deliver(shared, event, key, executedAtMs);
+    let handed = 0;
+    this.handing += members.length;
+    try {
+      for (const member of members) {
+        if (handed > 0 && handed % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+        member.deliver(shared, event, key, executedAtMs);
+        handed += 1;
+      }
+    } finally {
+      this.handing -= members.length;
     }
   }
 
-  /** Results waiting in subscribers' queues. */
+  /** Results waiting in subscribers' queues, or still to be handed to them. */
   queued(): number {
-    let queued = 0;
+    let queued = this.handing;
     for (const groups of this.groups.values()) {
       for (const group of groups.values()) for (const member of group.members) queued += member.stream.queued;
     }
