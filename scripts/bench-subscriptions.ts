@@ -1,23 +1,37 @@
 /**
- * `npm run bench:subscriptions [-- --subscribers 1000 --events 20]`: live-subscription fan-out on
- * the real servers (KAFKA_BROKERS, DATABASE_URL, MONGODB_URL, or those of `npm run infra:up` in
- * .infra/env), loopback only.
+ * `npm run bench:subscriptions [-- --subscribers 1000 --events 20 --compare]`: live-subscription
+ * fan-out on the real servers (KAFKA_BROKERS, DATABASE_URL, MONGODB_URL, or those of `npm run
+ * infra:up` in .infra/env), loopback only.
  *
- * This process runs the supergraph (test/harness/supergraph.ts). A child process opens N graphql-ws
- * subscribers on stockUpdated of one product, spread over three selections (stock only; + product
- * name; + product name, price and inventory), so that server memory is measured apart from clients.
- * M adjustStock mutations (sent to the inventory subgraph directly, so the request counters see the
- * subscription fetches only), one after another, each awaited until every subscriber has it. Prints
- * delivery latency from the mutation's response (the commit) to receipt, upstream fetches per event
- * and server memory per connection.
+ * This process runs the supergraph (test/harness/supergraph.ts); a child process opens N bare
+ * graphql-ws subscribers on stockUpdated (test/harness/bench-subscribers.ts), spread over three
+ * selections (stock only; + product name; + product name, price and inventory) and over the
+ * products, so that server memory is measured apart from clients. adjustStock mutations go to the
+ * inventory subgraph directly (the request counters then see the subscription fetches only).
+ *
+ * - Default: M events to one product, one after another, each awaited until every subscriber has it.
+ * - `--rate R --duration S [--products P]`: a sustained load of R events/s for S s, round robin
+ *   over P products (default 100), the subscribers spread over them; nothing waits on delivery.
+ * - `--direct`: the bench publishes the stock.updated events to Kafka itself (committed = produce
+ *   acknowledged) instead of mutations: no outbox nor relay in the way, the gateway's path alone.
+ * - `--compare`: the fan-out of graphql-ws (each result serialised per subscriber, the whole
+ *   fan-out in one turn of the event loop) against the service's (payload serialised once per
+ *   group, frames written by the service, a yield every 500 subscribers), alternating per event
+ *   (sequential) or per second (sustained) in the same run.
+ *
+ * Prints commit → client latency (from the mutation's response to receipt), each stage of the
+ * gateway's histograms (occurredAt → produced → consumed → executed → written), deliveries, closed
+ * subscribers, upstream fetches per event and server memory (per subscriber, start and end of load).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createEnvelope, type Envelope, type Topics } from '@commerce/common/events';
+import { print } from 'graphql';
 import { createClient, dataOf } from '../test/client/client.js';
-import { subscribe, type LiveSubscription } from '../test/client/subscriptions.js';
 import {
   AdjustStockMutation,
   StockLevelSubscription,
@@ -26,38 +40,46 @@ import {
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
 import { intArg, loadInfraEnv } from '../test/harness/bench-args.js';
+import type { Supergraph } from '../test/harness/supergraph.js';
+import {
+  histogramOf,
+  plus,
+  since,
+  summary,
+  type HistogramSnapshot,
+} from '../test/harness/bench-histograms.js';
+import { now, runSubscriberProcess, SubscriberProcess } from '../test/harness/bench-subscribers.js';
 
-type ToClients =
-  | { readonly type: 'open'; readonly url: string; readonly subscribers: number; readonly productId: string }
-  | { readonly type: 'expect'; readonly available: number }
-  | { readonly type: 'report' }
-  | { readonly type: 'close' };
-type FromClients =
-  | { readonly type: 'opened' }
-  | { readonly type: 'received'; readonly available: number }
-  | { readonly type: 'report'; readonly receipts: Record<string, number[]> }
-  | { readonly type: 'closed' };
+/** The two ways of fanning out that `--compare` alternates. */
+const fanOutModes = {
+  'graphql-ws': { sharedFrames: false, chunk: Number.MAX_SAFE_INTEGER },
+  shared: { sharedFrames: true, chunk: 500 },
+} as const;
+type FanOutMode = keyof typeof fanOutModes;
 
-/** What the three selections have in common. */
-type StockDocument = TypedDocumentNode<
-  { stockUpdated: { available: number } },
-  { productId?: string | null }
->;
-
-const now = (): number => performance.timeOrigin + performance.now();
-const timeLimitMs = 5 * 60_000;
+const stages = ['produced', 'consumed', 'executed', 'written'] as const;
+type Stages = Record<(typeof stages)[number] | 'total', HistogramSnapshot>;
 
 if (process.argv.includes('--resume')) await import('./bench-resume.js');
-else if (process.argv.includes('--clients')) runClients();
+else if (process.argv.includes('--clients')) runSubscriberProcess();
 else await runBench();
 
 async function runBench(): Promise<void> {
-  const subscribers = intArg('--subscribers', 1000, 1, 5000);
-  const events = intArg('--events', 20, 1, 200);
+  const subscribers = intArg('--subscribers', 1000, 1, 20_000);
+  const rate = intArg('--rate', 0, 0, 2_000);
+  const duration = intArg('--duration', 60, 1, 3_600);
+  const events = intArg('--events', 20, 1, 1_000);
+  const productCount = intArg('--products', rate > 0 ? 100 : 1, 1, 1_000);
+  const direct = process.argv.includes('--direct');
+  const selections = intArg('--selections', 3, 1, 3);
+  const modes: readonly FanOutMode[] = process.argv.includes('--compare')
+    ? ['graphql-ws', 'shared']
+    : ['shared'];
   loadInfraEnv();
   process.env['LOG_LEVEL'] ??= 'error';
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   const gc = exposeGc();
+  const timeLimitMs = (rate > 0 ? duration : 0) * 1000 + 10 * 60_000;
   const deadline = setTimeout(() => {
     console.error(`bench: gave up after ${timeLimitMs / 1000} s`);
     process.exit(2);
@@ -66,181 +88,297 @@ async function runBench(): Promise<void> {
 
   const { startSupergraph } = await import('../test/harness/supergraph.js');
   // The N subscribers all come from 127.0.0.1: raise the per-address limits to let them in.
-  const perAddress = { points: subscribers * 2, seconds: 60 };
+  const perAddress = { points: subscribers * 2 + productCount * 4, seconds: 60 };
   const supergraph = await startSupergraph({
     rateLimits: {
       rates: { connectionsPerAddress: perAddress, requestsPerAddress: perAddress },
       caps: { openConnectionsPerAddress: subscribers },
     },
   });
-  const child = fork(fileURLToPath(import.meta.url), ['--clients'], { execArgv: process.execArgv });
+  const child = new SubscriberProcess(
+    fork(fileURLToPath(import.meta.url), ['--clients'], { execArgv: process.execArgv }),
+  );
   try {
+    const gateway = supergraph.gateways[0];
+    const service = gateway?.subscriptions;
+    if (!gateway || !service) throw new Error('the gateway serves no subscriptions');
     const client = createClient(supergraph.gatewayUrl);
     const adminToken = await login(client, supergraph.admin.email, supergraph.admin.password);
-    const start = 100_000;
-    const productId = await createProduct(client, adminToken, {
-      name: 'Bench Product',
-      category: 'Bench',
-      price: 10,
-      quantity: start,
-    });
-    await stockOf(client, productId);
-    const service = supergraph.gateways[0]?.subscriptions;
-    if (!service) throw new Error('the gateway serves no subscriptions');
+    const initial = 1_000_000;
+    const products: string[] = [];
+    for (let i = 0; i < productCount; i += 10) {
+      const batch = Array.from({ length: Math.min(10, productCount - i) }, (_, j) =>
+        createProduct(client, adminToken, {
+          name: `Bench ${i + j}`,
+          category: 'Bench',
+          price: 10,
+          quantity: initial,
+        }),
+      );
+      products.push(...(await Promise.all(batch)));
+    }
+    await Promise.all(products.map((id) => stockOf(client, id)));
 
     gc();
-    const before = process.memoryUsage();
-    const opening = now();
-    send(child, { type: 'open', url: supergraph.gatewayUrl, subscribers, productId });
-    await receive(child, (message) => message.type === 'opened');
+    const idle = process.memoryUsage();
+    child.send({
+      type: 'open',
+      url: supergraph.gatewayUrl,
+      subscribers,
+      products,
+      queries: [StockLevelSubscription, StockWithNameSubscription, StockUpdatedSubscription]
+        .slice(0, selections)
+        .map((d) => print(d)),
+    });
+    const { ms: openMs } = await child.receive('opened');
     while (service.subscriptionCount() < subscribers) await new Promise((resolve) => setTimeout(resolve, 20));
-    const openMs = now() - opening;
     gc();
-    const after = process.memoryUsage();
+    const opened = process.memoryUsage();
 
     const inventory = createClient(supergraph.subgraphs.inventory.url);
-    supergraph.requests.reset();
-    const committedAt = new Map<number, number>();
-    const started = now();
-    for (let i = 1; i <= events; i += 1) {
-      const available = start - i;
-      send(child, { type: 'expect', available });
-      const received = receive(
-        child,
-        (message) => message.type === 'received' && message.available === available,
+    const mutate = async (productId: string): Promise<{ key: string; committedAt: number }> => {
+      const { adjustStock } = dataOf(
+        await inventory.request(AdjustStockMutation, { productId, delta: -1 }, { token: adminToken }),
       );
-      dataOf(await inventory.request(AdjustStockMutation, { productId, delta: -1 }, { token: adminToken }));
-      committedAt.set(available, now());
-      await received;
+      return { key: `${productId}:${adjustStock.available}`, committedAt: now() };
+    };
+    // --direct: stock.updated events published to Kafka by this process (acknowledged = committed),
+    // bypassing the mutation, the outbox and its relay: the gateway's path alone.
+    const levels = new Map(products.map((id) => [id, initial]));
+    const batcher = direct ? await kafkaBatcher(supergraph.kafka) : undefined;
+    const publish = async (productId: string): Promise<{ key: string; committedAt: number }> => {
+      const available = (levels.get(productId) ?? initial) - 1;
+      levels.set(productId, available);
+      const payload = {
+        productId,
+        available,
+        reserved: 0,
+        reorderThreshold: 0,
+        lowStock: false,
+        reason: 'ADJUSTED' as const,
+        orderId: null,
+        updatedAt: new Date().toISOString(),
+        version: initial - available + 1,
+      };
+      const event = createEnvelope('stock.updated', payload, {
+        source: 'bench',
+        correlationId: randomUUID(),
+      });
+      await batcher?.publish(productId, event);
+      return { key: `${productId}:${available}`, committedAt: now() };
+    };
+    const adjust = direct ? publish : mutate;
+    const stageSnapshot = async (): Promise<Stages> => {
+      const text = await (await fetch(gateway.metricsUrl)).text();
+      const field = 'stockUpdated';
+      const of = (stage: string) =>
+        histogramOf(text, 'gateway_subscription_stage_latency_seconds', { stage, field });
+      return {
+        produced: of('produced'),
+        consumed: of('consumed'),
+        executed: of('executed'),
+        written: of('written'),
+        total: histogramOf(text, 'gateway_subscription_delivery_latency_seconds', { field }),
+      };
+    };
+    const subscribersOf = (productId: string): number => {
+      const index = products.indexOf(productId);
+      return Math.floor(subscribers / productCount) + (index < subscribers % productCount ? 1 : 0);
+    };
+
+    /** Per mode: commit time and mode of each event, stage histograms observed under it. */
+    const committed = new Map<string, { at: number; mode: FanOutMode }>();
+    const stagesOf = new Map<FanOutMode, Stages>();
+    const addStages = (mode: FanOutMode, delta: Stages): void => {
+      const sum = stagesOf.get(mode);
+      stagesOf.set(
+        mode,
+        sum
+          ? (Object.fromEntries(
+              Object.entries(sum).map(([k, v]) => [k, plus(v, delta[k as keyof Stages])]),
+            ) as Stages)
+          : delta,
+      );
+    };
+    supergraph.requests.reset();
+    const cpuStart = process.cpuUsage();
+    const loadStart = loadavg()[0] ?? 0;
+    const started = now();
+    let sent = 0;
+    let failed = 0;
+    const memory: number[] = [];
+    if (rate === 0) {
+      for (let i = 0; i < events; i += 1) {
+        const mode = modes[i % modes.length] ?? 'shared';
+        service.tuneFanOut(fanOutModes[mode]);
+        const productId = products[i % products.length] ?? '';
+        const before = await stageSnapshot();
+        const available = initial - 1 - Math.floor(i / products.length);
+        child.send({ type: 'expect', productId, available });
+        const received = child.receive(
+          'received',
+          (m) => m.productId === productId && m.available === available,
+        );
+        const { key, committedAt } = await adjust(productId);
+        committed.set(key, { at: committedAt, mode });
+        sent += 1;
+        await received;
+        const after = await stageSnapshot();
+        addStages(
+          mode,
+          Object.fromEntries(
+            Object.entries(after).map(([k, v]) => [k, since(v, before[k as keyof Stages])]),
+          ) as Stages,
+        );
+      }
+    } else {
+      const stageStart = await stageSnapshot();
+      const intervalMs = 1000 / rate;
+      const inFlight = new Set<Promise<void>>();
+      const maxInFlight = 64;
+      let phase = -1;
+      const sampler = setInterval(() => memory.push(process.memoryUsage().heapUsed), 5_000);
+      while (now() - started < duration * 1000) {
+        // The load is open (nothing waits on delivery), but bounded: a saturated server is not
+        // buried under ever more mutations; the events/s actually sent are reported.
+        if (inFlight.size >= maxInFlight) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const elapsed = now() - started;
+        const currentPhase = Math.floor(elapsed / 1000) % modes.length;
+        const mode = modes[currentPhase] ?? 'shared';
+        if (currentPhase !== phase) {
+          phase = currentPhase;
+          service.tuneFanOut(fanOutModes[mode]);
+        }
+        const productId = products[sent % products.length] ?? '';
+        sent += 1;
+        const pending = adjust(productId).then(
+          ({ key, committedAt }) => void committed.set(key, { at: committedAt, mode }),
+          () => void (failed += 1),
+        );
+        inFlight.add(pending);
+        void pending.finally(() => inFlight.delete(pending));
+        const next = started + sent * intervalMs;
+        const wait = next - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      await Promise.all(inFlight);
+      clearInterval(sampler);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const stageEnd = await stageSnapshot();
+      addStages(
+        modes[0] ?? 'shared',
+        Object.fromEntries(
+          Object.entries(stageEnd).map(([k, v]) => [k, since(v, stageStart[k as keyof Stages])]),
+        ) as Stages,
+      );
     }
     const elapsedMs = now() - started;
-    send(child, { type: 'report' });
-    const report = await receive(child, (message) => message.type === 'report');
-    const latencies: number[] = [];
-    if (report.type === 'report') {
-      for (const [available, receipts] of Object.entries(report.receipts)) {
-        const committed = committedAt.get(Number(available));
-        if (committed !== undefined) for (const at of receipts) latencies.push(at - committed);
+    await batcher?.close();
+    const cpu = process.cpuUsage(cpuStart);
+    gc();
+    const end = process.memoryUsage();
+    child.send({ type: 'report' });
+    const report = await child.receive('report');
+
+    const latencies = new Map<FanOutMode, number[]>(modes.map((mode) => [mode, []]));
+    let expected = 0;
+    let deliveries = 0;
+    for (const [key, { at, mode }] of committed) {
+      expected += subscribersOf(key.slice(0, key.lastIndexOf(':')));
+      for (const receivedAt of report.receipts[key] ?? []) {
+        latencies.get(mode)?.push(receivedAt - at);
+        deliveries += 1;
       }
     }
-    latencies.sort((a, b) => a - b);
     const counts = supergraph.requests.counts();
-    const metrics = await (await fetch(supergraph.gateways[0]!.metricsUrl)).text();
-
-    const perEvent = Object.fromEntries(
-      Object.entries(counts).map(([name, count]) => [name, count / events]),
-    );
+    const metrics = await (await fetch(gateway.metricsUrl)).text();
+    const slowClosed =
+      /gateway_subscription_slow_closed_total\{field="stockUpdated"\} (\d+)/.exec(metrics)?.[1] ?? '0';
+    const perEvent = Object.fromEntries(Object.entries(counts).map(([name, count]) => [name, count / sent]));
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-    console.log(
-      [
-        `subscribers:            ${subscribers} (3 selections, one graphql-ws connection each, opened in ${(openMs / 1000).toFixed(1)} s)`,
-        `events:                 ${events} adjustStock mutations, sequential (${(elapsedMs / events).toFixed(0)} ms per event round trip)`,
-        `deliveries:             ${latencies.length} of ${subscribers * events}`,
-        `latency commit->client: p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, p99 ${pct(latencies, 99)} ms, max ${pct(latencies, 100)} ms`,
-        `latency occurredAt->send (gateway histogram): mean ${histogramMean(metrics)} ms`,
-        `upstream fetches/event: ${JSON.stringify(perEvent)} (independent of the subscriber count)`,
-        `server memory:          heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, rss ${mb(before.rss)} -> ${mb(after.rss)}${gc.exposed ? '' : ' (no gc)'}`,
-        `per connection:         heap ${kb((after.heapUsed - before.heapUsed) / subscribers)}, rss ${kb((after.rss - before.rss) / subscribers)}`,
-      ].join('\n'),
+    const load =
+      rate === 0
+        ? `${sent} ${direct ? 'events published to Kafka' : 'adjustStock mutations'}, sequential over ${productCount} product(s) (${(elapsedMs / sent).toFixed(0)} ms per event round trip)`
+        : `${sent} ${direct ? 'events published to Kafka' : 'adjustStock mutations'} at ${rate}/s for ${duration} s over ${productCount} products (${((sent / elapsedMs) * 1000).toFixed(0)} events/s sent, ${failed} failed)`;
+    const lines = [
+      `subscribers:            ${subscribers} (${selections} selection(s), one graphql-ws connection each, ~${Math.round(subscribers / productCount)} per product, opened in ${(openMs / 1000).toFixed(1)} s)`,
+      `events:                 ${load}`,
+      `deliveries:             ${deliveries} of ${expected}; closed subscribers ${JSON.stringify(report.closed)} (slow-closed metric ${slowClosed}), errors ${report.errors}`,
+    ];
+    for (const mode of modes) {
+      const sorted = (latencies.get(mode) ?? []).sort((a, b) => a - b);
+      const label = modes.length > 1 ? `[${mode}] ` : '';
+      lines.push(
+        `${label}latency commit->client: p50 ${pct(sorted, 50)} ms, p95 ${pct(sorted, 95)} ms, p99 ${pct(sorted, 99)} ms, max ${pct(sorted, 100)} ms (n ${sorted.length})`,
+      );
+      const observed = stagesOf.get(mode);
+      if (observed && (rate === 0 || mode === modes[0])) {
+        const scope = rate > 0 && modes.length > 1 ? ' (whole run, both modes)' : '';
+        lines.push(`${label}gateway stages${scope}:`);
+        for (const stage of stages) lines.push(`  ${stage.padEnd(9)} ${summary(observed[stage])}`);
+        lines.push(`  occurredAt->written ${summary(observed.total)}`);
+      }
+    }
+    lines.push(
+      `upstream fetches/event: ${JSON.stringify(perEvent)} (independent of the subscriber count)`,
+      `server CPU during load: ${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(0)}% of one core (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${((cpu.user + cpu.system) / Math.max(1, deliveries)).toFixed(1)} µs per delivery (everything in the process: subgraphs, relay, gateway); subscriber process ${(report.cpuMicros / Math.max(1, deliveries)).toFixed(1)} µs per receipt`,
+      `machine load average:   ${loadStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (2 cores; other work on the machine slows every figure)`,
+      `server memory:          idle heap ${mb(idle.heapUsed)}, rss ${mb(idle.rss)}; subscribed heap ${mb(opened.heapUsed)}, rss ${mb(opened.rss)}; after load heap ${mb(end.heapUsed)}, rss ${mb(end.rss)}${gc.exposed ? '' : ' (no gc)'}`,
+      `per subscriber:         heap ${kb((opened.heapUsed - idle.heapUsed) / subscribers)}, rss ${kb((opened.rss - idle.rss) / subscribers)}`,
     );
+    if (memory.length > 0)
+      lines.push(
+        `heap during load (5 s): ${memory.map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(' ')} MiB`,
+      );
+    console.log(lines.join('\n'));
   } finally {
-    send(child, { type: 'close' });
-    await receive(child, (message) => message.type === 'closed', 30_000).catch(() => child.kill());
+    await child.close();
     await supergraph.close();
     clearTimeout(deadline);
   }
 }
 
-/** The child process: N subscribers, receipt times per event. */
-function runClients(): void {
-  const lives: LiveSubscription<{ stockUpdated: { available: number } }>[] = [];
-  const receipts = new Map<number, number[]>();
-  let expected: number | undefined;
-  const reply = (message: FromClients): void => void process.send?.(message);
-  const record = (available: number): void => {
-    const list = receipts.get(available) ?? [];
-    list.push(now());
-    receipts.set(available, list);
-    if (available === expected && list.length === lives.length) reply({ type: 'received', available });
+/**
+ * Publishes events as the outbox relays would, but in batches: the events of the last few ms go out
+ * in one produce request (acks from all replicas), so that the load generator is not the limit.
+ */
+async function kafkaBatcher(kafka: Supergraph['kafka']) {
+  if (!kafka) throw new Error('--direct needs Kafka');
+  const producer = kafka.client.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let batch: { key: string; value: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  const flush = (): void => {
+    const sending = batch;
+    batch = [];
+    producer
+      .send({
+        topic: `${kafka.topicPrefix}stock.updated`,
+        acks: -1,
+        messages: sending.map(({ key, value }) => ({ key, value })),
+      })
+      .then(
+        () => sending.forEach(({ done }) => done()),
+        (error: unknown) => sending.forEach(({ failed }) => failed(error)),
+      );
   };
-  process.on('message', (message: ToClients) => {
-    void (async () => {
-      switch (message.type) {
-        case 'open': {
-          const documents: readonly StockDocument[] = [
-            StockLevelSubscription,
-            StockWithNameSubscription,
-            StockUpdatedSubscription,
-          ];
-          for (let i = 0; i < message.subscribers; i += 1) {
-            const live = subscribe(message.url, documents[i % 3]!, { productId: message.productId });
-            lives.push(live);
-            void (async () => {
-              for await (const result of live) if (result.data) record(result.data.stockUpdated.available);
-            })();
-            if (i % 100 === 99) await Promise.all(lives.slice(-100).map((l) => l.connected));
-          }
-          await Promise.all(lives.map((live) => live.connected));
-          reply({ type: 'opened' });
-          return;
-        }
-        case 'expect':
-          expected = message.available;
-          if ((receipts.get(expected)?.length ?? 0) === lives.length)
-            reply({ type: 'received', available: expected });
-          return;
-        case 'report':
-          reply({ type: 'report', receipts: Object.fromEntries(receipts) });
-          return;
-        case 'close':
-          await Promise.all(lives.map((live) => live.close()));
-          reply({ type: 'closed' });
-          process.exit(0);
-      }
-    })();
-  });
-}
-
-function send(child: ChildProcess, message: ToClients): void {
-  child.send(message);
-}
-
-function receive(
-  child: ChildProcess,
-  wanted: (message: FromClients) => boolean,
-  timeoutMs = 60_000,
-): Promise<FromClients> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.off('message', onMessage);
-      reject(new Error('bench: the client process did not answer in time'));
-    }, timeoutMs);
-    const onMessage = (message: FromClients): void => {
-      if (!wanted(message)) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-  });
+  return {
+    publish: (key: string, event: Envelope<Topics['stock.updated']>) =>
+      new Promise<void>((done, failed) => {
+        if (batch.length === 0) setTimeout(flush, 2);
+        batch.push({ key, value: JSON.stringify(event), done, failed });
+      }),
+    close: () => producer.disconnect(),
+  };
 }
 
 function pct(sorted: readonly number[], p: number): string {
   if (sorted.length === 0) return '-';
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return (sorted[index] ?? 0).toFixed(1);
-}
-
-function histogramMean(metrics: string): string {
-  const sum = /gateway_subscription_delivery_latency_seconds_sum\{field="stockUpdated"\} ([\d.e+-]+)/.exec(
-    metrics,
-  );
-  const count = /gateway_subscription_delivery_latency_seconds_count\{field="stockUpdated"\} (\d+)/.exec(
-    metrics,
-  );
-  if (!sum?.[1] || !count?.[1] || Number(count[1]) === 0) return '-';
-  return ((Number(sum[1]) / Number(count[1])) * 1000).toFixed(1);
 }
 
 /** A `gc()` to call before measuring memory (a no-op when V8 refuses). */

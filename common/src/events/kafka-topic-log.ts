@@ -146,7 +146,8 @@ export class KafkaTopicLog implements TopicLog {
             position[index] = offset + 1;
             try {
               const event = decodeEnvelope(topic, record.value);
-              records.push({ partition: index, offset, key: record.key?.toString() ?? '', event });
+              const timestamp = Number(batch.firstTimestamp) + Number(record.timestampDelta);
+              records.push({ partition: index, offset, key: record.key?.toString() ?? '', event, timestamp });
             } catch {
               onInvalid?.(index, offset);
             }

@@ -19,6 +19,8 @@ export interface LogRecord<T extends TopicName = TopicName> {
   readonly offset: number;
   readonly key: string;
   readonly event: Envelope<Topics[T]>;
+  /** The record's timestamp in the log (Kafka: when the producer sent it), in ms; where the log keeps one. */
+  readonly timestamp?: number;
 }
 
 export interface LogReadOptions {

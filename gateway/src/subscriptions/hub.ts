@@ -27,6 +27,19 @@ export interface SubscriptionRequest {
   readonly connection: SubscriberConnection;
 }
 
+/** How results reach the sockets; the benchmark flips them to compare (the defaults are the fast ways). */
+export interface FanOutSettings {
+  /** Subscribers handed one result before the fan-out yields to the event loop (default 500). */
+  chunk: number;
+  /**
+   * Each `next` frame written by the service with its payload serialised once per result, i.e.
+   * once per fan-out group and event (default true); false: through graphql-ws, once per subscriber.
+   */
+  sharedFrames: boolean;
+}
+
+export const defaultFanOut: FanOutSettings = { chunk: 500, sharedFrames: true };
+
 export interface HubDependencies {
   readonly execute: (execution: EventExecution) => Promise<ExecutionResult>;
   readonly metrics: SubscriptionMetrics;
@@ -34,6 +47,8 @@ export interface HubDependencies {
   readonly limits: BacklogLimits;
   /** The cursor of a position in `field`'s topic. */
   readonly cursorOf: (field: SubscriptionField, position: LogPosition) => string;
+  /** Read at every fan-out (the service may change them while running). */
+  readonly fanOut: FanOutSettings;
 }
 
 /**
@@ -94,6 +109,8 @@ export class FanOutGroup {
 export class SubscriptionHub {
   private readonly groups = new Map<SubscriptionField, Map<string, FanOutGroup>>();
   private subscribers = 0;
+  /** Members of chunked fan-outs in progress (counted as queued until their fan-out ends). */
+  private handing = 0;
 
   constructor(private readonly deps: HubDependencies) {}
 
@@ -118,6 +135,7 @@ export class SubscriptionHub {
       byKey.set(key, group);
     }
     const { metrics } = this.deps;
+    const delivered = metrics.deliveries(field);
     const joined = group;
     const stream: SubscriberStream = new SubscriberStream({
       limits: this.deps.limits,
@@ -128,8 +146,9 @@ export class SubscriptionHub {
       },
       onCoalesced: () => metrics.coalesced.inc({ field }),
       onDeliver: (delivery) => {
-        metrics.eventsDelivered.inc({ field });
-        metrics.deliveryLatency.observe({ field }, Math.max(0, Date.now() - delivery.occurredAtMs) / 1000);
+        const now = Date.now();
+        const { executedAtMs } = delivery;
+        delivered(now - delivery.occurredAtMs, executedAtMs === undefined ? undefined : now - executedAtMs);
       },
       onEnd: () => {
         joined.members.delete(subscriber);
@@ -151,6 +170,7 @@ export class SubscriptionHub {
     const groups = this.groups.get(field);
     if (!groups || groups.size === 0) return;
     const key = coalesceKey(event.input);
+    const { metrics } = this.deps;
     let cursor: string | undefined;
     for (const group of groups.values()) {
       if (!group.wants(event)) continue;
@@ -158,21 +178,54 @@ export class SubscriptionHub {
       if (!representative) continue;
       cursor ??= this.deps.cursorOf(field, event.position);
       const extensions = { cursor };
-      this.deps.metrics.executions.inc({ field });
-      const pending = this.deps.execute(group.execution(event, representative.connection));
+      metrics.executions.inc({ field });
+      const pending = this.deps.execute(group.execution(event, representative.connection)).then((result) => {
+        const executedAtMs = Date.now();
+        if (event.consumedAtMs !== undefined)
+          metrics.stage('executed', field, executedAtMs - event.consumedAtMs);
+        return { shared: withExtensions(result, extensions), executedAtMs };
+      });
       group.delivery = group.delivery
         .then(() => pending)
-        .then((result) => {
-          const shared = withExtensions(result, extensions);
-          for (const member of group.members) member.deliver(shared, event, key);
-        })
+        .then(({ shared, executedAtMs }) => this.fanOut(group, shared, event, key, executedAtMs))
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'subscription delivery failed'));
     }
   }
 
-  /** Results waiting in subscribers' queues. */
+  /**
+   * Hands one result to the members of a group (those there when its fan-out starts), yielding to
+   * the event loop every `chunk` members: a fan-out to thousands never holds the process for its
+   * whole length, and the first chunks' frames are written while the later ones are handed theirs.
+   */
+  private async fanOut(
+    group: FanOutGroup,
+    shared: ExecutionResult,
+    event: PositionedEvent,
+    key: string | undefined,
+    executedAtMs: number,
+  ): Promise<void> {
+    const chunk = Math.max(1, this.deps.fanOut.chunk);
+    if (group.members.size <= chunk) {
+      for (const member of group.members) member.deliver(shared, event, key, executedAtMs);
+      return;
+    }
+    const members = [...group.members];
+    let handed = 0;
+    this.handing += members.length;
+    try {
+      for (const member of members) {
+        if (handed > 0 && handed % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+        member.deliver(shared, event, key, executedAtMs);
+        handed += 1;
+      }
+    } finally {
+      this.handing -= members.length;
+    }
+  }
+
+  /** Results waiting in subscribers' queues, or still to be handed to them. */
   queued(): number {
-    let queued = 0;
+    let queued = this.handing;
     for (const groups of this.groups.values()) {
       for (const group of groups.values()) for (const member of group.members) queued += member.stream.queued;
     }

@@ -19,8 +19,11 @@ export class LiveTopics {
     private readonly logger: Logger,
   ) {}
 
-  /** Starts reading every field's topic at its current end; `dispatch` gets each event in order. */
-  async start(dispatch: (event: PositionedEvent) => void): Promise<void> {
+  /**
+   * Starts reading every field's topic at its current end; `dispatch` gets each event in order,
+   * with the record's timestamp in the log (when it was produced) where the log keeps one.
+   */
+  async start(dispatch: (event: PositionedEvent, producedAtMs: number | undefined) => void): Promise<void> {
     const ends = await Promise.all(
       this.fields.map(async (field) => (await this.log.bounds(subscriptionFields[field].topic)).end),
     );
@@ -31,12 +34,14 @@ export class LiveTopics {
         topic,
         ends[index] ?? [],
         (records) => {
+          const consumedAtMs = Date.now();
           let position = this.position(field);
           for (const record of records) {
             position = advance(position, record.partition, record.offset);
             this.positions.set(field, position);
             const input = { field, event: record.event } as FieldEvent;
-            dispatch({ input, partition: record.partition, offset: record.offset, position });
+            const { partition, offset, timestamp } = record;
+            dispatch({ input, partition, offset, position, consumedAtMs }, timestamp);
           }
         },
         {

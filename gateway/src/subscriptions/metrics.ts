@@ -1,5 +1,19 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * The stages of a live event, each timed from the previous one: `produced` (occurredAt → the
+ * record's timestamp in Kafka: outbox relay and produce), `consumed` (→ read by the live reader),
+ * `executed` (→ its plan executed, once per fan-out group), `written` (→ its frame written to a
+ * subscriber's socket, once per subscriber).
+ */
+export type LatencyStage = 'produced' | 'consumed' | 'executed' | 'written';
+
+/** Buckets fine enough for a few milliseconds per stage (seconds). */
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A labelled child: observing it costs no label hashing (the fan-out observes once per subscriber). */
+type Observer = ReturnType<Histogram['labels']>;
+
 /** The subscription service's Prometheus metrics, in a registry of its own gateway (never the global one). */
 export class SubscriptionMetrics {
   readonly connections: Gauge;
@@ -13,6 +27,9 @@ export class SubscriptionMetrics {
   readonly replayReaders: Counter<'field'>;
   readonly replayed: Counter<'field'>;
   readonly resumed: Counter<'field' | 'outcome'>;
+  readonly stageLatency: Histogram<'stage' | 'field'>;
+  private readonly children = new Map<string, Observer>();
+  private readonly delivery = new Map<string, (ms: number, writtenMs: number | undefined) => void>();
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -43,7 +60,7 @@ export class SubscriptionMetrics {
       name: 'gateway_subscription_delivery_latency_seconds',
       help: "Time from the event's metadata.occurredAt to the result being sent to a subscriber",
       labelNames: ['field'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: latencyBuckets,
       registers,
     });
     this.executions = new Counter({
@@ -82,5 +99,46 @@ export class SubscriptionMetrics {
       labelNames: ['field', 'outcome'],
       registers,
     });
+    this.stageLatency = new Histogram({
+      name: 'gateway_subscription_stage_latency_seconds',
+      help: 'Time of each stage of a live event since the previous one: produced (occurredAt -> Kafka record timestamp), consumed (-> read by the live reader), executed (-> plan executed, per group), written (-> written to a socket, per subscriber)',
+      labelNames: ['stage', 'field'],
+      buckets: latencyBuckets,
+      registers,
+    });
+  }
+
+  /** Observes `ms` (a duration; negative clock skew counts as 0) for `stage` of `field`. */
+  stage(stage: LatencyStage, field: string, ms: number): void {
+    this.observer(`stage:${stage}:${field}`, () => this.stageLatency.labels({ stage, field })).observe(
+      Math.max(0, ms) / 1000,
+    );
+  }
+
+  /**
+   * What one delivery to a subscriber of `field` observes, made once per field: the fan-out calls it
+   * once per subscriber, without label hashing. `ms`: since the event occurred; `writtenMs`: since
+   * its plan was executed (live results).
+   */
+  deliveries(field: string): (ms: number, writtenMs: number | undefined) => void {
+    let record = this.delivery.get(field);
+    if (!record) {
+      const delivered = this.eventsDelivered.labels({ field });
+      const latency = this.deliveryLatency.labels({ field });
+      const written = this.stageLatency.labels({ stage: 'written', field });
+      record = (ms, writtenMs) => {
+        delivered.inc();
+        latency.observe(Math.max(0, ms) / 1000);
+        if (writtenMs !== undefined) written.observe(Math.max(0, writtenMs) / 1000);
+      };
+      this.delivery.set(field, record);
+    }
+    return record;
+  }
+
+  private observer(key: string, create: () => Observer): Observer {
+    let child = this.children.get(key);
+    if (!child) this.children.set(key, (child = create()));
+    return child;
   }
 }

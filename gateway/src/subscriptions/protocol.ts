@@ -1,26 +1,24 @@
 import { formatError } from '@commerce/common/errors';
 import type { Logger } from '@commerce/common/logger';
-import { GraphQLError, type ExecutionResult } from 'graphql';
-import {
-  CloseCode,
-  type ConnectionInitMessage,
-  type ServerOptions as GraphqlWsServerOptions,
-} from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
+import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
 import { authenticateConnection } from './auth.js';
 import { Connection, type Connections } from './connections.js';
 import { accessTo } from './fields.js';
+import { formatted, SharedFrames } from './frames.js';
+import type { FanOutSettings } from './hub.js';
 import type { SubscriptionArguments, PreparedSubscription, SubscriptionPlanner } from './planner.js';
 import type { Resumption, StartPoint } from './resume.js';
 import { subscriptionQuery } from '../trusted-documents/graphql-ws.js';
 import { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
-
-type ServerOptions = GraphqlWsServerOptions<ConnectionInitMessage['payload'], Extra> & { isProd?: boolean };
+import type { GraphqlWsOptions } from './ws-server.js';
 
 /** What `onSubscribe` accepted, carried to graphql-ws's `subscribe` call as the context value. */
 class AcceptedSubscription {
   constructor(
+    /** graphql-ws's id of the subscription on its connection. */
+    readonly id: string,
     readonly prepared: PreparedSubscription,
     readonly args: SubscriptionArguments,
     readonly connection: Connection,
@@ -37,6 +35,8 @@ export interface ProtocolDependencies {
   readonly guard?: SubscriptionGuard | undefined;
   /** Default: documents by text only (mode off). */
   readonly trustedDocuments?: TrustedDocuments | undefined;
+  /** `sharedFrames`: the service writes each `next` frame (read at every frame; default true). */
+  readonly fanOut?: Pick<FanOutSettings, 'sharedFrames'>;
 }
 
 /**
@@ -52,11 +52,11 @@ export interface ProtocolDependencies {
  * - Invalid operations and variables get a graphql-ws `error` message; the connection stays open.
  *   So does a document the trusted documents refuse (trusted-documents/graphql-ws.ts).
  */
-export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
+export function graphqlWsOptions(deps: ProtocolDependencies): GraphqlWsOptions {
   const { planner, resumption, connections } = deps;
   const trustedDocuments = deps.trustedDocuments ?? TrustedDocuments.off();
+  const fanOut = deps.fanOut ?? { sharedFrames: true };
   return {
-    isProd: true,
     connectionInitWaitTimeout: 10_000,
     onConnect: async (ctx) => {
       const socket = ctx.extra.socket;
@@ -108,7 +108,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         document: prepared.document,
         operationName: prepared.operationName,
         variableValues: args.variables,
-        contextValue: new AcceptedSubscription(prepared, args, connection, start),
+        contextValue: new AcceptedSubscription(id, prepared, args, connection, start),
       };
     },
     subscribe: (args) => {
@@ -120,7 +120,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
           ],
         };
       }
-      return resumption.start(
+      const stream = resumption.start(
         {
           prepared: accepted.prepared,
           variables: accepted.args.variables,
@@ -129,6 +129,7 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
         },
         accepted.start,
       );
+      return new SharedFrames(stream, accepted.connection.socket, accepted.id, fanOut);
     },
     execute: () => ({
       errors: [
@@ -138,15 +139,9 @@ export function graphqlWsOptions(deps: ProtocolDependencies): ServerOptions {
       ],
     }),
     onComplete: (ctx, id) => deps.guard?.completed(ctx.extra.socket, id),
+    // Results of `subscribe` that graphql-ws sends itself (refusals, and every result without sharedFrames).
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? formatted(result) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
-  };
-}
-
-function formatted(result: ExecutionResult) {
-  return {
-    ...result,
-    errors: (result.errors ?? []).map((error) => formatError(error.toJSON(), error)),
   };
 }
 

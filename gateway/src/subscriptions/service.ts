@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { LogPosition, TopicLog, TopicName } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SubscriptionGuard } from '../rate-limits/socket-guard.js';
@@ -14,13 +13,15 @@ import { Connections } from './connections.js';
 import { EventExecutor, type EventExecution } from './executor.js';
 import { encodeCursor } from './cursor.js';
 import { subscriptionFieldNames, subscriptionFields, type SubscriptionField } from './fields.js';
-import { SubscriptionHub } from './hub.js';
+import { defaultFanOut, SubscriptionHub, type FanOutSettings } from './hub.js';
 import { LiveTopics } from './live-topics.js';
 import { ReplayReaders } from './replay.js';
 import { Resumption } from './resume.js';
+import { occurredAt } from './subscriber.js';
 import { SubscriptionMetrics } from './metrics.js';
 import { graphqlWsOptions } from './protocol.js';
 import { SubscriptionPlanner } from './planner.js';
+import { serveGraphqlWs } from './ws-server.js';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
 
 export interface SubscriptionServiceOptions {
@@ -50,6 +51,8 @@ export interface SubscriptionServiceOptions {
   readonly trustedDocuments?: TrustedDocuments | undefined;
   /** The gateway's operation limits, applied to every subscription document; none: unlimited. */
   readonly operationLimiter?: OperationLimiter | undefined;
+  /** How results reach the sockets (default: `defaultFanOut`). */
+  readonly fanOut?: Partial<FanOutSettings>;
 }
 
 /** Live subscriptions over graphql-ws, fed by Kafka, running inside the gateway process. */
@@ -60,6 +63,8 @@ export interface SubscriptionService {
   replayReaderCount(): number;
   /** Active subscriptions on this instance. */
   subscriptionCount(): number;
+  /** Changes how results reach the sockets from the next fan-out on (the benchmark compares them). */
+  tuneFanOut(settings: Partial<FanOutSettings>): void;
   /** Open WebSocket connections on this instance. */
   connectionCount(): number;
   /** Stops consuming, completes every open subscription (`complete` sent), then closes the sockets. */
@@ -93,12 +98,14 @@ export async function startSubscriptionService(
   const { log } = options;
   const cursorOf = (field: SubscriptionField, position: LogPosition): string =>
     encodeCursor(`${log.namespace}${subscriptionFields[field].topic}`, position);
+  const fanOut: FanOutSettings = { ...defaultFanOut, ...options.fanOut };
   const hub = new SubscriptionHub({
     execute,
     metrics,
     logger,
     limits: { ...defaultBacklogLimits, ...options.limits },
     cursorOf,
+    fanOut,
   });
   const live = new LiveTopics(log, subscriptionFieldNames, logger);
   const replays = new Map(
@@ -127,8 +134,16 @@ export async function startSubscriptionService(
     logger,
   });
   const topics = subscriptionFieldNames.map((field) => subscriptionFields[field].topic);
-  await live.start((event) => {
-    metrics.eventsConsumed.inc({ topic: subscriptionFields[event.input.field].topic });
+  await live.start((event, producedAtMs) => {
+    const { field } = event.input;
+    metrics.eventsConsumed.inc({ topic: subscriptionFields[field].topic });
+    const occurredAtMs = occurredAt(event);
+    const consumedAtMs = event.consumedAtMs ?? Date.now();
+    if (producedAtMs === undefined) metrics.stage('consumed', field, consumedAtMs - occurredAtMs);
+    else {
+      metrics.stage('produced', field, producedAtMs - occurredAtMs);
+      metrics.stage('consumed', field, consumedAtMs - producedAtMs);
+    }
     hub.dispatch(event);
   });
 
@@ -139,7 +154,7 @@ export async function startSubscriptionService(
     connections.opened(socket);
     guard?.opened(socket, request);
   });
-  const graphqlWs = useServer(
+  const graphqlWs = serveGraphqlWs(
     graphqlWsOptions({
       planner,
       resumption,
@@ -148,9 +163,11 @@ export async function startSubscriptionService(
       logger,
       guard,
       trustedDocuments: options.trustedDocuments,
+      fanOut,
     }),
     wss,
     options.keepAliveMs ?? 12_000,
+    logger,
   );
   let closing: Promise<void> | undefined;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -171,6 +188,7 @@ export async function startSubscriptionService(
     topics,
     replayReaderCount: () => [...replays.values()].reduce((sum, readers) => sum + readers.size, 0),
     subscriptionCount: () => hub.size,
+    tuneFanOut: (settings) => void Object.assign(fanOut, settings),
     connectionCount: () => connections.size,
     close() {
       closing ??= (async () => {

@@ -1,10 +1,13 @@
 import type { ExecutionResult } from 'graphql';
 import { admit, type Admission, type BacklogLimits, type Queued } from './backlog.js';
 
-/** One result on its way to one subscriber, with the time its event occurred (for latency). */
+/** One result on its way to one subscriber, with the times of its stages (for latency). */
 export interface Delivery {
   readonly result: ExecutionResult;
+  /** When its event occurred (the envelope's `metadata.occurredAt`). */
   readonly occurredAtMs: number;
+  /** When its plan execution finished (live results), for the "written" stage. */
+  readonly executedAtMs?: number;
 }
 
 export interface SubscriberStreamOptions {
@@ -15,20 +18,20 @@ export interface SubscriberStreamOptions {
   readonly onOverflow: () => void;
   /** Stock was coalesced for this subscriber. */
   readonly onCoalesced?: () => void;
-  /** A result leaves the queue for the socket. */
+  /** A result was written to the socket (`delivered`), or read through the iterator (`next`). */
   readonly onDeliver?: (delivery: Delivery) => void;
   /** The stream ended (client completed, connection closed, server shutting down). Called once. */
   readonly onEnd: () => void;
 }
 
 /**
- * The async iterator graphql-ws reads one subscription's results from. `push` never waits: the
- * fan-out hands every subscriber its result and moves on; graphql-ws pulls at the socket's pace,
- * and a subscriber that falls behind is coalesced, then closed (see `admit`).
+ * One subscription's queue of results. `push` never waits: the fan-out hands every subscriber its
+ * result and moves on; the reader (`take`, or graphql-ws through the async iterator) pulls at the
+ * socket's pace, and a subscriber that falls behind is coalesced, then closed (see `admit`).
  */
 export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly queue: Queued<Delivery>[] = [];
-  private waiting: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
+  private waiting: ((delivery: Delivery | undefined) => void) | undefined;
   /** A replay waiting for the queue to shrink (`room`). */
   private roomWaiter: (() => void) | undefined;
   private ended = false;
@@ -50,8 +53,7 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
-      this.options.onDeliver?.(delivery);
-      waiting({ value: delivery.result, done: false });
+      waiting(delivery);
       return 'queued';
     }
     const admission = admit(
@@ -92,17 +94,30 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
     this.finish(false);
   }
 
-  next(): Promise<IteratorResult<ExecutionResult>> {
+  /**
+   * The next delivery, once there is one; undefined once the stream ended. For a reader that writes
+   * to the socket itself and then reports it (`delivered`).
+   */
+  take(): Delivery | Promise<Delivery | undefined> | undefined {
     const item = this.queue.shift();
     if (this.roomWaiter && this.queue.length < this.options.limits.maxQueued / 2) this.wakeRoom();
-    if (item) {
-      this.options.onDeliver?.(item.value);
-      return Promise.resolve({ value: item.value.result, done: false });
-    }
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    if (item) return item.value;
+    if (this.ended) return undefined;
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
+  }
+
+  /** A delivery taken with `take` has been written to the subscriber's socket. */
+  delivered(delivery: Delivery): void {
+    this.options.onDeliver?.(delivery);
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const delivery = await this.take();
+    if (!delivery) return { value: undefined, done: true };
+    this.delivered(delivery);
+    return { value: delivery.result, done: false };
   }
 
   return(): Promise<IteratorResult<ExecutionResult>> {
@@ -131,7 +146,7 @@ export class SubscriberStream implements AsyncIterableIterator<ExecutionResult> 
     this.wakeRoom();
     const waiting = this.waiting;
     this.waiting = undefined;
-    waiting?.({ value: undefined, done: true });
+    waiting?.(undefined);
     this.options.onEnd();
   }
 }

@@ -21,6 +21,8 @@ export interface PositionedEvent {
   readonly offset: number;
   /** The topic's position right after this event: what its cursor encodes. */
   readonly position: LogPosition;
+  /** When the live reader read it from the log (ms; live events only). */
+  readonly consumedAtMs?: number;
 }
 
 /** The version of the aggregate after the change an event reports, when its payload has one. */
@@ -41,6 +43,7 @@ interface Held {
   readonly result: ExecutionResult;
   readonly event: PositionedEvent;
   readonly coalesceKey: string | undefined;
+  readonly executedAtMs: number | undefined;
 }
 
 /** Caps a resuming subscriber's live events held during its catch-up (then it is too slow: 1013). */
@@ -74,7 +77,7 @@ export class Subscriber {
     if (minVersion !== undefined) this.minVersion = minVersion;
     const held = this.held ?? [];
     this.held = undefined;
-    for (const item of held) this.deliver(item.result, item.event, item.coalesceKey);
+    for (const item of held) this.deliver(item.result, item.event, item.coalesceKey, item.executedAtMs);
   }
 
   /** Whether this subscriber takes the event at all (before any execution). */
@@ -85,18 +88,21 @@ export class Subscriber {
     return version === undefined || version > this.minVersion;
   }
 
-  /** A live result (`result` carries the event's cursor already). */
-  deliver(result: ExecutionResult, event: PositionedEvent, coalesceKey: string | undefined): void {
+  /** A live result (`result` carries the event's cursor already), executed at `executedAtMs`. */
+  deliver(
+    result: ExecutionResult,
+    event: PositionedEvent,
+    coalesceKey: string | undefined,
+    executedAtMs?: number,
+  ): void {
     if (this.stream.isEnded || !this.admits(event)) return;
     if (this.held) {
       if (this.held.length >= maxHeld) this.stream.overflow();
-      else this.held.push({ result, event, coalesceKey });
+      else this.held.push({ result, event, coalesceKey, executedAtMs });
       return;
     }
-    this.stream.push(
-      { result: this.withOwnCursor(result, event.position), occurredAtMs: occurredAt(event) },
-      coalesceKey,
-    );
+    const delivery = { result: this.withOwnCursor(result, event.position), occurredAtMs: occurredAt(event) };
+    this.stream.push(executedAtMs === undefined ? delivery : { ...delivery, executedAtMs }, coalesceKey);
   }
 
   /** A replayed result, delivered ahead of the held live ones (the replay waits for room). */
@@ -121,6 +127,7 @@ export class Subscriber {
   }
 }
 
-function occurredAt(event: PositionedEvent): number {
+/** When the event occurred, in ms. */
+export function occurredAt(event: PositionedEvent): number {
   return Date.parse(event.input.event.metadata.occurredAt);
 }
