@@ -5,36 +5,19 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { stockUpdatedEvent } from '../../../test/fixtures/stock-event.js';
 import { waitFor } from '../../../test/harness/wait.js';
-import { defaultBacklogLimits } from './backlog.js';
 import type { EventExecution } from './executor.js';
 import { FanOutGroup } from './hub.js';
 import { SubscriptionMetrics } from './metrics.js';
 import type { PreparedSubscription } from './planner.js';
 import { ReplayReaders } from './replay.js';
-import { SubscriberStream } from './stream.js';
-import { Subscriber } from './subscriber.js';
+import { readingSubscriber } from '../../../test/fixtures/reading-subscriber.js';
+import type { Subscriber } from './subscriber.js';
 
-const connection = {
-  viewer: null,
-  authorization: undefined,
-  bufferedBytes: () => 0,
-  closeTooSlow: () => undefined,
-};
 const prepared = { key: 'op', field: 'stockUpdated', resumeVariables: [] } as unknown as PreparedSubscription;
 
-/** A subscriber whose stream is read as fast as results come, recording what it receives. */
+/** A reading subscriber that tells whether it was released to the live stream. */
 function reading(): { subscriber: Subscriber; received: ExecutionResult[]; released: () => boolean } {
-  const received: ExecutionResult[] = [];
-  const stream = new SubscriberStream({
-    limits: defaultBacklogLimits,
-    bufferedBytes: () => 0,
-    onOverflow: () => undefined,
-    onEnd: () => undefined,
-  });
-  void (async () => {
-    for await (const result of stream) received.push(result);
-  })();
-  const subscriber = new Subscriber(stream, connection, (position: LogPosition) => position.join(','));
+  const { subscriber, received } = readingSubscriber((position: LogPosition) => position.join(','));
   let wasReleased = false;
   const release = subscriber.release.bind(subscriber);
   subscriber.release = (minVersion?: number) => {

@@ -2,31 +2,12 @@ import type { LogPosition } from '@commerce/common/events';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { stockUpdatedEvent } from '../../../test/fixtures/stock-event.js';
-import { defaultBacklogLimits } from './backlog.js';
-import { SubscriberStream } from './stream.js';
-import { Subscriber, withExtensions, type PositionedEvent } from './subscriber.js';
+import { readingSubscriber } from '../../../test/fixtures/reading-subscriber.js';
+import { withExtensions, type PositionedEvent } from './subscriber.js';
 
 const cursorOf = (position: LogPosition) => `cursor:${position.join(',')}`;
 
-function subscriber(): { subscriber: Subscriber; received: ExecutionResult[] } {
-  const received: ExecutionResult[] = [];
-  const stream = new SubscriberStream({
-    limits: defaultBacklogLimits,
-    bufferedBytes: () => 0,
-    onOverflow: () => undefined,
-    onEnd: () => undefined,
-  });
-  void (async () => {
-    for await (const result of stream) received.push(result);
-  })();
-  const connection = {
-    viewer: null,
-    authorization: undefined,
-    bufferedBytes: () => 0,
-    closeTooSlow: () => undefined,
-  };
-  return { subscriber: new Subscriber(stream, connection, cursorOf), received };
-}
+const subscriber = () => readingSubscriber(cursorOf);
 
 /** A stock event at `offset` of partition 0 (one-partition topic), with its shared result. */
 function event(offset: number, version?: number): { event: PositionedEvent; result: ExecutionResult } {
