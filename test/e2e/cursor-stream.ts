@@ -1,7 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { subscribe, type LiveSubscription, type SubscriptionResult } from '../client/subscriptions.js';
+import { startCuttingProxy, type CuttingProxy } from '../harness/cutting-proxy.js';
 import { waitFor } from '../harness/wait.js';
 
 /** One `next` of a subscription with its extensions (cursor, snapshot), or an `error`'s codes. */
@@ -13,8 +12,8 @@ export interface StreamItem<TResult> {
 }
 
 /**
- * A subscription seen at the protocol level, as a resuming client sees it: each `next` with its
- * `extensions.cursor`, and a socket the test can cut (terminate, no close handshake) like a network drop.
+ * A subscription of the typed client that does not resume by itself, behind a proxy the test can cut
+ * like a network drop: the test decides where and from which cursor it resumes.
  */
 export interface CursorStream<TResult> {
   readonly items: readonly StreamItem<TResult>[];
@@ -23,74 +22,58 @@ export interface CursorStream<TResult> {
   lastCursor(): string | undefined;
   /** Waits until `count` items have arrived. */
   received(count: number, timeoutMs?: number): Promise<readonly StreamItem<TResult>[]>;
-  /** Drops the connection without a close handshake. */
+  /** Drops the connection, as a network failure would. */
   cut(): void;
   close(): Promise<void>;
 }
 
+/** Subscribes to `document`; an `after` among the variables is the typed client's `after` option. */
 export function cursorStream<TResult, TVariables>(
   httpUrl: string,
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
   token?: string,
 ): CursorStream<TResult> {
-  const items: StreamItem<TResult>[] = [];
-  let socket: WebSocket | undefined;
-  let markConnected!: () => void;
-  const connected = new Promise<void>((resolve) => (markConnected = resolve));
-  const client = createClient({
-    url: httpUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    lazy: false,
-    retryAttempts: 0,
-    onNonLazyError: () => undefined,
-    on: {
-      connected: (opened) => {
-        socket = opened as WebSocket;
-        markConnected();
-      },
-    },
-  });
-  client.subscribe<TResult, Record<string, unknown>>(
-    { query: print(document), variables: variables ?? {} },
-    {
-      next: (value) => {
-        const extensions: Readonly<Record<string, unknown>> = value.extensions ?? {};
-        const cursor = extensions['cursor'];
-        items.push({
-          data: value.data,
-          cursor: typeof cursor === 'string' ? cursor : undefined,
-          snapshot: extensions['snapshot'] === true,
-          errorCodes: (value.errors ?? []).map((error) => String(error.extensions?.['code'])),
-        });
-      },
-      error: (error) => {
-        const errors = Array.isArray(error) ? (error as { extensions?: { code?: unknown } }[]) : [];
-        items.push({
-          data: undefined,
-          cursor: undefined,
-          snapshot: false,
-          errorCodes: errors.map((item) => String(item.extensions?.code)),
-        });
-      },
-      complete: () => undefined,
-    },
-  );
+  const { after, ...others } = (variables ?? {}) as Record<string, unknown>;
+  let live: LiveSubscription<TResult> | undefined;
+  let proxy: CuttingProxy | undefined;
+  const connected = (async () => {
+    proxy = await startCuttingProxy(httpUrl);
+    live = subscribe(proxy.url, document, others as TVariables, {
+      resume: false,
+      ...(token === undefined ? {} : { token }),
+      ...(typeof after === 'string' ? { after } : {}),
+    });
+    await live.connected;
+  })();
+  const items = (): StreamItem<TResult>[] => (live?.results ?? []).map(itemOf);
   return {
-    items,
+    get items() {
+      return items();
+    },
     connected,
-    lastCursor: () => items.findLast((item) => item.cursor !== undefined)?.cursor,
+    lastCursor: () => items().findLast((item) => item.cursor !== undefined)?.cursor,
     async received(count, timeoutMs = 60_000) {
-      await waitFor(() => items.length >= count, {
+      await waitFor(() => items().length >= count, {
         timeoutMs,
-        message: `${count} items (have ${items.length})`,
+        message: `${count} items (have ${items().length})`,
       });
-      return items;
+      return items();
     },
-    cut: () => socket?.terminate(),
-    close: async () => {
-      await client.dispose();
+    cut: () => proxy?.cut(),
+    async close() {
+      await connected.catch(() => undefined);
+      await live?.close();
+      await proxy?.close();
     },
+  };
+}
+
+function itemOf<TResult>(result: SubscriptionResult<TResult>): StreamItem<TResult> {
+  return {
+    data: result.data,
+    cursor: result.cursor,
+    snapshot: result.snapshot,
+    errorCodes: (result.errors ?? []).map((error) => String(error.extensions?.code)),
   };
 }
