@@ -15,7 +15,7 @@
  * databases and topics.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { infraEnv } from '../test/harness/bench.js';
 import { parseArgs } from 'node:util';
 import {
   createEnvelope,
@@ -61,17 +61,6 @@ const prefix = `bench-${randomUUID().slice(0, 8)}.`;
 const kafka = createKafkaClient('bench-relay', (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), logger);
 const origin = { source: 'bench', correlationId: randomUUID() };
 const dbName = `bench_relay_${randomUUID().slice(0, 8)}`;
-
-function infraEnv(): Record<string, string> {
-  const file = new URL('../.infra/env', import.meta.url);
-  if (!existsSync(file)) return {};
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('='));
-  return Object.fromEntries(
-    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
-  );
-}
 
 /** The i-th event of the backlog: stock.updated of aggregate i % keys. */
 function eventAt(i: number): { key: string; envelope: Envelope<Topics['stock.updated']> } {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createEnvelope } from '@commerce/common/events';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import WebSocket from 'ws';
-import { intArg, loadInfraEnv } from '../test/harness/bench-args.js';
+import { intArg, loadInfraEnv } from '../test/harness/bench.js';
 
 type ToClients = {
   readonly url: string;

@@ -39,7 +39,7 @@ import {
   StockWithNameSubscription,
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
-import { intArg, loadInfraEnv } from '../test/harness/bench-args.js';
+import { intArg, loadInfraEnv } from '../test/harness/bench.js';
 import type { Supergraph } from '../test/harness/supergraph.js';
 import {
   histogramOf,

@@ -29,6 +29,14 @@ export type FieldEvent<F extends SubscriptionField = SubscriptionField> = {
   [P in F]: { readonly field: P; readonly event: Envelope<Topics[FieldTopic<P>]> };
 }[F];
 
+/**
+ * A record read from `field`'s topic, tagged with its field. The log is read per topic, typed by
+ * TopicName; fields.ts is what pairs each field with its topic, hence the one cast here.
+ */
+export function fieldEventOf(field: SubscriptionField, event: Envelope<Topics[TopicName]>): FieldEvent {
+  return { field, event } as FieldEvent;
+}
+
 /** Whether a viewer may open a subscription on `field`; the close code follows from the answer. */
 export type AccessDecision = 'allowed' | 'unauthenticated' | 'forbidden';
 

@@ -1,6 +1,6 @@
 import { advance, type LogPosition, type TopicLog } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
-import { subscriptionFields, type FieldEvent, type SubscriptionField } from './fields.js';
+import { fieldEventOf, subscriptionFields, type SubscriptionField } from './fields.js';
 import type { PositionedEvent } from './subscriber.js';
 
 /**
@@ -39,7 +39,7 @@ export class LiveTopics {
           for (const record of records) {
             position = advance(position, record.partition, record.offset);
             this.positions.set(field, position);
-            const input = { field, event: record.event } as FieldEvent;
+            const input = fieldEventOf(field, record.event);
             const { partition, offset, timestamp } = record;
             dispatch({ input, partition, offset, position, consumedAtMs }, timestamp);
           }

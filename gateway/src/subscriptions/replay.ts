@@ -9,7 +9,7 @@ import {
 import type { Logger } from '@commerce/common/logger';
 import type { ExecutionResult } from 'graphql';
 import type { EventExecution } from './executor.js';
-import type { SubscriptionField } from './fields.js';
+import { fieldEventOf, type SubscriptionField } from './fields.js';
 import type { FanOutGroup } from './hub.js';
 import type { SubscriptionMetrics } from './metrics.js';
 import { withExtensions, type PositionedEvent, type Subscriber } from './subscriber.js';
@@ -176,7 +176,7 @@ class ReplayReader {
   /** Starts the executions of one record: one per fan-out group among the members that take it. */
   private execute(record: LogRecord) {
     const event: PositionedEvent = {
-      input: { field: this.deps.field, event: record.event } as PositionedEvent['input'],
+      input: fieldEventOf(this.deps.field, record.event),
       partition: record.partition,
       offset: record.offset,
       position: advance(this.position, record.partition, record.offset),
