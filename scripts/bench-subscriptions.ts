@@ -14,6 +14,8 @@
  *   over P products (default 100), the subscribers spread over them; nothing waits on delivery.
  * - `--direct`: the bench publishes the stock.updated events to Kafka itself (committed = produce
  *   acknowledged) instead of mutations: no outbox nor relay in the way, the gateway's path alone.
+ * - `--apart`: the subgraphs (with their relays and consumers) in a child process, the gateway alone
+ *   in this one, as deployed: the server CPU and memory are then the gateway's own.
  * - `--compare`: the fan-out of graphql-ws (each result serialised per subscriber, the whole
  *   fan-out in one turn of the event loop) against the service's (payload serialised once per
  *   group, frames written by the service, a yield every 500 subscribers), alternating per event
@@ -40,7 +42,8 @@ import {
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
 import { intArg, loadInfraEnv } from '../test/harness/bench.js';
-import type { Supergraph } from '../test/harness/supergraph.js';
+import type { SupergraphApart } from '../test/harness/backend-process.js';
+import type { RateLimitOptions } from '@commerce/gateway';
 import {
   histogramOf,
   plus,
@@ -71,6 +74,7 @@ async function runBench(): Promise<void> {
   const events = intArg('--events', 20, 1, 1_000);
   const productCount = intArg('--products', rate > 0 ? 100 : 1, 1, 1_000);
   const direct = process.argv.includes('--direct');
+  const apart = process.argv.includes('--apart');
   const selections = intArg('--selections', 3, 1, 3);
   const modes: readonly FanOutMode[] = process.argv.includes('--compare')
     ? ['graphql-ws', 'shared']
@@ -86,14 +90,11 @@ async function runBench(): Promise<void> {
   }, timeLimitMs);
   deadline.unref();
 
-  const { startSupergraph } = await import('../test/harness/supergraph.js');
   // The N subscribers all come from 127.0.0.1: raise the per-address limits to let them in.
   const perAddress = { points: subscribers * 2 + productCount * 4, seconds: 60 };
-  const supergraph = await startSupergraph({
-    rateLimits: {
-      rates: { connectionsPerAddress: perAddress, requestsPerAddress: perAddress },
-      caps: { openConnectionsPerAddress: subscribers },
-    },
+  const supergraph = await startBenchSupergraph(apart, {
+    rates: { connectionsPerAddress: perAddress, requestsPerAddress: perAddress },
+    caps: { openConnectionsPerAddress: subscribers },
   });
   const child = new SubscriberProcess(
     fork(fileURLToPath(import.meta.url), ['--clients'], { execArgv: process.execArgv }),
@@ -135,7 +136,7 @@ async function runBench(): Promise<void> {
     gc();
     const opened = process.memoryUsage();
 
-    const inventory = createClient(supergraph.subgraphs.inventory.url);
+    const inventory = createClient(supergraph.subgraphUrls.inventory);
     const mutate = async (productId: string): Promise<{ key: string; committedAt: number }> => {
       const { adjustStock } = dataOf(
         await inventory.request(AdjustStockMutation, { productId, delta: -1 }, { token: adminToken }),
@@ -202,6 +203,7 @@ async function runBench(): Promise<void> {
     };
     supergraph.requests.reset();
     const cpuStart = process.cpuUsage();
+    const subgraphsCpuStart = await supergraph.subgraphsCpuUsage();
     const loadStart = loadavg()[0] ?? 0;
     const started = now();
     let sent = 0;
@@ -278,6 +280,9 @@ async function runBench(): Promise<void> {
     const elapsedMs = now() - started;
     await batcher?.close();
     const cpu = process.cpuUsage(cpuStart);
+    const subgraphsCpu = await supergraph.subgraphsCpuUsage();
+    const subgraphsMicros =
+      subgraphsCpu.user + subgraphsCpu.system - subgraphsCpuStart.user - subgraphsCpuStart.system;
     gc();
     const end = process.memoryUsage();
     child.send({ type: 'report' });
@@ -325,7 +330,7 @@ async function runBench(): Promise<void> {
     }
     lines.push(
       `upstream fetches/event: ${JSON.stringify(perEvent)} (independent of the subscriber count)`,
-      `server CPU during load: ${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(0)}% of one core (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${((cpu.user + cpu.system) / Math.max(1, deliveries)).toFixed(1)} µs per delivery (everything in the process: subgraphs, relay, gateway); subscriber process ${(report.cpuMicros / Math.max(1, deliveries)).toFixed(1)} µs per receipt`,
+      `server CPU during load: ${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(0)}% of one core (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ${((cpu.user + cpu.system) / Math.max(1, deliveries)).toFixed(1)} µs per delivery (${apart ? `the gateway alone; the subgraph process ${((subgraphsMicros / 1000 / elapsedMs) * 100).toFixed(0)}% of one core` : 'everything in the process: subgraphs, relay, gateway'}); subscriber process ${(report.cpuMicros / Math.max(1, deliveries)).toFixed(1)} µs per receipt`,
       `machine load average:   ${loadStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (2 cores; other work on the machine slows every figure)`,
       `server memory:          idle heap ${mb(idle.heapUsed)}, rss ${mb(idle.rss)}; subscribed heap ${mb(opened.heapUsed)}, rss ${mb(opened.rss)}; after load heap ${mb(end.heapUsed)}, rss ${mb(end.rss)}${gc.exposed ? '' : ' (no gc)'}`,
       `per subscriber:         heap ${kb((opened.heapUsed - idle.heapUsed) / subscribers)}, rss ${kb((opened.rss - idle.rss) / subscribers)}`,
@@ -346,7 +351,7 @@ async function runBench(): Promise<void> {
  * Publishes events as the outbox relays would, but in batches: the events of the last few ms go out
  * in one produce request (acks from all replicas), so that the load generator is not the limit.
  */
-async function kafkaBatcher(kafka: Supergraph['kafka']) {
+async function kafkaBatcher(kafka: SupergraphApart['kafka']) {
   if (!kafka) throw new Error('--direct needs Kafka');
   const producer = kafka.client.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -389,4 +394,24 @@ function exposeGc(): (() => void) & { exposed: boolean } {
     if (typeof gc === 'function') (gc as () => void)();
   };
   return Object.assign(collect, { exposed: typeof gc === 'function' });
+}
+
+/**
+ * The supergraph on the servers: all in this process, or (`apart`) the subgraphs in a child process
+ * of their own. Imported late: the harness reads the servers' environment when loaded.
+ */
+async function startBenchSupergraph(
+  apart: boolean,
+  rateLimits: Omit<RateLimitOptions, 'databaseUrl'>,
+): Promise<SupergraphApart> {
+  if (apart) {
+    const { startSupergraphApart } = await import('../test/harness/backend-process.js');
+    return startSupergraphApart({ rateLimits });
+  }
+  const { startSupergraph } = await import('../test/harness/supergraph.js');
+  const supergraph = await startSupergraph({ rateLimits });
+  const subgraphUrls = Object.fromEntries(
+    Object.values(supergraph.subgraphs).map(({ name, url }) => [name, url]),
+  ) as SupergraphApart['subgraphUrls'];
+  return { ...supergraph, subgraphUrls, subgraphsCpuUsage: () => Promise.resolve({ user: 0, system: 0 }) };
 }

@@ -128,22 +128,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trustedDocuments = TrustedDocuments.load(options.trustedDocuments ?? { mode: 'off' }, logger);
   const fetcher = createKeepAliveFetcher();
   const entityCache = new EntityCache(options.entityCache, options.subscriptions?.log, registry, logger);
+  const subgraphSource = (name: string, url: string | undefined): SubgraphDataSource =>
+    new SubgraphDataSource({
+      name,
+      url: subgraphUrl(name, options.subgraphUrls, url),
+      fetcher: fetcher.fetch,
+      logger,
+      deduplicate: options.deduplicateFetches ?? true,
+    });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }): GraphQLDataSource =>
       name === 'subscriptions'
         ? new UnavailableSubscriptionsDataSource()
-        : entityCache.wrap(
-            name,
-            new SubgraphDataSource({
-              name,
-              url: subgraphUrl(name, options.subgraphUrls, url),
-              fetcher: fetcher.fetch,
-              logger,
-              deduplicate: options.deduplicateFetches ?? true,
-            }),
-          ),
+        : entityCache.wrap(name, subgraphSource(name, url)),
   });
   const limiter = operationLimiter(options.operationLimits);
   const limits = apolloOperationLimits<GatewayContext>(limiter, formatError);
@@ -194,13 +193,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ...options.subscriptions,
         server,
         supergraphSdl: options.supergraphSdl,
-        dataSource: (name, url) =>
-          new SubgraphDataSource({
-            name,
-            url: subgraphUrl(name, options.subgraphUrls, url),
-            fetcher: fetcher.fetch,
-            logger,
-          }),
+        // Deduplication, and the entity cache wherever the event being answered cannot be newer.
+        dataSource: (name, url, liveTopics) =>
+          entityCache.wrapForEvents(name, subgraphSource(name, url), liveTopics),
         jwtPublicKey: options.jwtPublicKey,
         // Not `logger`: the service names its own component, and pino would print the key twice.
         logger: options.logger,

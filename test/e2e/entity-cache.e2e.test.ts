@@ -7,7 +7,7 @@ import { startSupergraph, type Supergraph } from '../harness/supergraph.js';
 import { waitFor } from '../harness/wait.js';
 import { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } from './actors.js';
 import { OrdersWithInventoryQuery, ProductInventoryQuery, ProductsQuery } from './operations.js';
-import { AdjustStockMutation } from './subscription-operations.js';
+import { AdjustStockMutation, StockUpdatedSubscription } from './subscription-operations.js';
 
 // Sent as text (not in the typed client's manifest): an admin renaming a product.
 const RenameProduct = parse(
@@ -134,5 +134,34 @@ describe('entity cache', () => {
     expect(await available()).toBe(14);
     dataOf(await cached.request(AdjustStockMutation, { productId, delta: -4 }, { token: adminToken }));
     expect(await available()).toBe(10);
+  });
+
+  it('answers stock subscriptions with product fields from the cache and the stock fresh from its subgraph', async () => {
+    const stock = cached.subscribe(StockUpdatedSubscription, { productId });
+    try {
+      await stock.connected;
+      await waitFor(() => (reader.subscriptions?.subscriptionCount() ?? 0) === 1, {
+        message: 'the subscription registered',
+      });
+      // This instance holds the stock row (available 10) in its cache: the events must not get it.
+      expect(await available()).toBe(10);
+      const inventory = createClient(supergraph.subgraphs.inventory.url);
+      supergraph.requests.reset();
+      for (const [delta, expected] of [
+        [-1, 9],
+        [-2, 7],
+      ] as const) {
+        dataOf(await inventory.request(AdjustStockMutation, { productId, delta }, { token: adminToken }));
+        const result = await stock.waitFor((r) => r.data?.stockUpdated.available === expected);
+        expect(result.data?.stockUpdated.product).toMatchObject({
+          name: 'Renamed Lamp',
+          inventory: { available: expected },
+        });
+      }
+      // Names and prices: asked for the first event, then cached (stock.updated does not change them).
+      expect(supergraph.requests.counts()).toEqual({ users: 0, orders: 0, products: 1, inventory: 2 });
+    } finally {
+      await stock.close();
+    }
   });
 });

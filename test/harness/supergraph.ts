@@ -115,74 +115,99 @@ export interface Supergraph {
  */
 export async function startSupergraph(options: SupergraphOptions = {}): Promise<Supergraph> {
   const logger = options.logger ?? createLogger('e2e');
-  const admin = options.admin ?? {
-    email: 'admin@example.com',
-    password: `Adm1n-${randomBytes(12).toString('base64url')}`,
-  };
-  const keys = generateKeyPair();
-  const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 86_400 };
   const closers = new Closers();
   return closers.undoOnFailure('The supergraph', async () => {
-    let bus: EventBus<Topics>;
-    let log: TopicLog;
-    let kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
-    let opened: OpenedSubgraphs;
-    let rateLimits: RateLimitOptions = { ...options.rateLimits };
-    if (options.storage === 'embedded') {
-      const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
-      closers.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
-      opened = await openEmbeddedStorage(dataDir, closers);
-      const memoryBus = new InMemoryEventBus();
-      bus = memoryBus;
-      log = new InMemoryTopicLog(memoryBus);
-      closers.push(() => bus.close());
-    } else {
-      const testBus = await createTestKafkaBus('e2e', logger, options.kafkaBrokers);
-      closers.push(() => testBus.close());
-      bus = testBus.bus;
-      log = testBus.log;
-      kafka = { client: testBus.kafka, topicPrefix: testBus.topicPrefix };
-      const counters = await createPostgresDatabase('e2e_gateway');
-      closers.push(() => counters.drop());
-      rateLimits = { ...rateLimits, databaseUrl: counters.url };
-      opened = await openServerStorage(async (subgraph) => {
-        const url = options.databaseUrls?.[subgraph.name];
-        if (url !== undefined) return url;
-        const database =
-          subgraph.server === 'postgres'
-            ? await createPostgresDatabase(`e2e_${subgraph.name}`)
-            : await createMongoDatabase(`e2e_${subgraph.name}`);
-        closers.push(() => database.drop());
-        return database.url;
-      }, closers);
-    }
-    const subgraphs = await startSubgraphs(
-      opened,
-      { bus, jwt, logger, admin, orderPolicy: options.orderPolicy, ports: 'free' },
-      closers,
-    );
+    const backend = await startBackend(options, logger, closers);
     const front = await startFront(
       {
-        subgraphs,
-        log,
-        keys,
+        subgraphUrls: mapSubgraphs(backend.subgraphs, (subgraph) => subgraph.url),
+        log: backend.log,
+        keys: backend.keys,
         logger,
         gatewayInstances: options.gatewayInstances,
-        rateLimits,
+        rateLimits: backend.rateLimits,
         trustedDocuments: options.trustedDocuments ?? 'allow',
         operationLimits: options.operationLimits,
         entityCache: options.entityCache,
       },
       closers,
     );
-    return { ...front, admin, subgraphs, bus, log, kafka, close: () => closers.closeAll('The supergraph') };
+    return { ...front, ...backend, close: () => closers.closeAll('The supergraph') };
   });
 }
 
+/** The subgraphs of a supergraph, the bus they publish to and what its gateways need to join them. */
+export interface Backend {
+  readonly subgraphs: RunningSubgraphs;
+  readonly admin: AdminAccount;
+  readonly keys: { readonly publicKey: string; readonly privateKey: string };
+  readonly bus: EventBus<Topics>;
+  readonly log: TopicLog;
+  readonly kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
+  /** The gateways' rate limits, counted in a database of this run on the servers. */
+  readonly rateLimits: RateLimitOptions;
+}
+
+/**
+ * Every listed subgraph on port 0. On the servers: a fresh database per subgraph, a unique topic
+ * prefix (so runs never see each other's events), a fresh RSA key pair and a seeded admin.
+ */
+export async function startBackend(
+  options: Omit<SupergraphOptions, 'logger'>,
+  logger: Logger,
+  closers: Closers,
+): Promise<Backend> {
+  const admin = options.admin ?? {
+    email: 'admin@example.com',
+    password: `Adm1n-${randomBytes(12).toString('base64url')}`,
+  };
+  const keys = generateKeyPair();
+  const jwt: JwtConfig = { ...keys, accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 86_400 };
+  let bus: EventBus<Topics>;
+  let log: TopicLog;
+  let kafka: { readonly client: Kafka; readonly topicPrefix: string } | undefined;
+  let opened: OpenedSubgraphs;
+  let rateLimits: RateLimitOptions = { ...options.rateLimits };
+  if (options.storage === 'embedded') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'commerce-e2e-'));
+    closers.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
+    opened = await openEmbeddedStorage(dataDir, closers);
+    const memoryBus = new InMemoryEventBus();
+    bus = memoryBus;
+    log = new InMemoryTopicLog(memoryBus);
+    closers.push(() => bus.close());
+  } else {
+    const testBus = await createTestKafkaBus('e2e', logger, options.kafkaBrokers);
+    closers.push(() => testBus.close());
+    bus = testBus.bus;
+    log = testBus.log;
+    kafka = { client: testBus.kafka, topicPrefix: testBus.topicPrefix };
+    const counters = await createPostgresDatabase('e2e_gateway');
+    closers.push(() => counters.drop());
+    rateLimits = { ...rateLimits, databaseUrl: counters.url };
+    opened = await openServerStorage(async (subgraph) => {
+      const url = options.databaseUrls?.[subgraph.name];
+      if (url !== undefined) return url;
+      const database =
+        subgraph.server === 'postgres'
+          ? await createPostgresDatabase(`e2e_${subgraph.name}`)
+          : await createMongoDatabase(`e2e_${subgraph.name}`);
+      closers.push(() => database.drop());
+      return database.url;
+    }, closers);
+  }
+  const subgraphs = await startSubgraphs(
+    opened,
+    { bus, jwt, logger, admin, orderPolicy: options.orderPolicy, ports: 'free' },
+    closers,
+  );
+  return { subgraphs, admin, keys, bus, log, kafka, rateLimits };
+}
+
 /** The counting proxies in front of the subgraphs and the gateway instances behind one supergraph. */
-async function startFront(
+export async function startFront(
   settings: {
-    readonly subgraphs: RunningSubgraphs;
+    readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
     readonly log: TopicLog;
     readonly keys: { readonly publicKey: string; readonly privateKey: string };
     readonly logger: Logger;
@@ -196,9 +221,9 @@ async function startFront(
 ): Promise<
   Pick<Supergraph, 'gatewayUrl' | 'gateways' | 'startGatewayInstance' | 'signAccessToken' | 'requests'>
 > {
-  const { subgraphs, log, keys, logger } = settings;
+  const { subgraphUrls, log, keys, logger } = settings;
   const proxies = await forEachSubgraph(async ({ name }) => {
-    const proxy = await startCountingProxy(subgraphs[name].url);
+    const proxy = await startCountingProxy(subgraphUrls[name]);
     closers.push(() => proxy.close());
     return proxy;
   });

@@ -135,6 +135,35 @@ describe('EntityCache', () => {
     }
   });
 
+  it('serves subscription executions from the same entries, except where their own events change them', async () => {
+    const { asked } = await started();
+    const plain = { process: () => Promise.reject(new Error('not asked here')) };
+    // Stock changes come on stock.updated itself: its execution must see the new row, not an entry.
+    expect(cache?.wrapForEvents('inventory', plain, ['stock.updated', 'order.placed'])).toBe(plain);
+    let askedForNames = 0;
+    const products = {
+      process: () => {
+        askedForNames += 1;
+        return Promise.resolve({ data: { _entities: [{ name: 'Lamp' }] } });
+      },
+    };
+    const namesQuery =
+      'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{name}}}';
+    const options = {
+      kind: 'incoming operation',
+      request: { query: namesQuery, variables: { representations: [{ __typename: 'Product', id: 'p1' }] } },
+      incomingRequestContext: {},
+      context: {},
+      document: parse(namesQuery),
+    } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
+    await cache?.wrap('products', products).process(options);
+    const forEvents = cache?.wrapForEvents('products', products, ['stock.updated']);
+    expect(forEvents).not.toBe(products);
+    expect(await forEvents?.process(options)).toEqual({ data: { _entities: [{ name: 'Lamp' }] } });
+    expect(askedForNames).toBe(1);
+    expect(asked()).toBe(0);
+  });
+
   it('passes through when off', () => {
     cache = new EntityCache({ enabled: false }, new FakeLog(), new Registry(), createLogger('test'));
     const dataSource = { process: () => Promise.resolve({}) };

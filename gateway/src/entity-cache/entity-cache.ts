@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { TopicLog } from '@commerce/common/events';
+import type { TopicLog, TopicName } from '@commerce/common/events';
 import type { Logger } from '@commerce/common/logger';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from '../context.js';
@@ -72,14 +72,41 @@ export class EntityCache {
   wrap(name: string, dataSource: GraphQLDataSource<GatewayContext>): GraphQLDataSource<GatewayContext> {
     const data = Object.hasOwn(publicData, name) ? publicData[name] : undefined;
     if (!this.enabled || !data) return dataSource;
-    const store = new EntityStore(this.options?.maxBytes ?? defaultMaxBytes);
-    this.stores.set(name, store);
+    // One store per subgraph, whatever wraps it (the HTTP path and the subscriptions share it).
+    let store = this.stores.get(name);
+    if (!store) {
+      store = new EntityStore(this.options?.maxBytes ?? defaultMaxBytes);
+      this.stores.set(name, store);
+      // Wrapped after `start`: its events are read already.
+      if (this.reading) {
+        store.enable();
+        store.serve(this.serving);
+      }
+    }
     return new EntityCachingDataSource(name, dataSource, store, data, {
       lookups: (subgraph, hits, misses) => {
         if (hits > 0) this.lookups.inc({ subgraph, result: 'hit' }, hits);
         if (misses > 0) this.lookups.inc({ subgraph, result: 'miss' }, misses);
       },
     });
+  }
+
+  /**
+   * `wrap` for the subscription executor, which answers each event of `liveTopics` as soon as it
+   * reads it, possibly before this cache has read the same event (their readers are separate): a
+   * subgraph whose entities those events change is asked directly, never from the cache. The
+   * others change only on events of other topics, to which nothing orders an execution anyway.
+   */
+  wrapForEvents(
+    name: string,
+    dataSource: GraphQLDataSource<GatewayContext>,
+    liveTopics: readonly TopicName[],
+  ): GraphQLDataSource<GatewayContext> {
+    const changedByLiveTopic = Object.entries(invalidatingTopics).some(
+      ([topic, subgraphs]) =>
+        liveTopics.includes(topic as TopicName) && (subgraphs as readonly string[]).includes(name),
+    );
+    return changedByLiveTopic ? dataSource : this.wrap(name, dataSource);
   }
 
   /** Reads the invalidating topics from their end, then serves: nothing cached before predates that end. */
@@ -138,5 +165,6 @@ export class EntityCache {
     clearInterval(this.watching);
     this.stores.forEach((store) => store.disable());
     await this.reading?.stop();
+    this.reading = undefined;
   }
 }

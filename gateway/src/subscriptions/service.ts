@@ -30,8 +30,11 @@ export interface SubscriptionServiceOptions {
   /** Where the subscription topics are read from, by position (Kafka in production). */
   readonly log: TopicLog;
   readonly supergraphSdl: string;
-  /** The gateway's data source for an HTTP subgraph (name and URL as composed into the supergraph). */
-  readonly dataSource: (name: string, url: string) => GraphQLDataSource;
+  /**
+   * The gateway's data source for an HTTP subgraph (name and URL as composed into the supergraph),
+   * told which topics the service answers events of as soon as it reads them.
+   */
+  readonly dataSource: (name: string, url: string, liveTopics: readonly TopicName[]) => GraphQLDataSource;
   readonly jwtPublicKey: string;
   readonly logger: Logger;
   /** Receives the service's metrics (the gateway's own registry). */
@@ -88,10 +91,11 @@ export async function startSubscriptionService(
     introspection: options.introspection ?? true,
     limiter: options.operationLimiter,
   });
+  const topics = subscriptionFieldNames.map((field) => subscriptionFields[field].topic);
   const subgraphs = Object.fromEntries(
     planner.subgraphs
       .filter(({ name }) => name !== 'subscriptions')
-      .map(({ name, url }) => [name, options.dataSource(name, url)]),
+      .map(({ name, url }) => [name, options.dataSource(name, url, topics)]),
   );
   const executor = new EventExecutor(planner, subgraphs, logger);
   const execute = (execution: EventExecution) => executor.execute(execution);
@@ -133,7 +137,6 @@ export async function startSubscriptionService(
     metrics,
     logger,
   });
-  const topics = subscriptionFieldNames.map((field) => subscriptionFields[field].topic);
   await live.start((event, producedAtMs) => {
     const { field } = event.input;
     metrics.eventsConsumed.inc({ topic: subscriptionFields[field].topic });
