@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import { CarriedEntityDataSource, carriedEntityKey, type CarriedEntity } from './carried-entities.js';
 import type { PreparedSubscription, SubscriptionPlanner } from './planner.js';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
@@ -29,6 +30,7 @@ const eventRootKey = 'subscriptionEventRoot';
 /** The context of one execution: what the HTTP subgraphs need (token, correlation id) plus the event. */
 interface EventContext extends GatewayContext {
   readonly [eventRootKey]: Record<string, unknown>;
+  readonly [carriedEntityKey]: CarriedEntity | undefined;
 }
 
 /**
@@ -75,6 +77,8 @@ export interface EventExecution {
   readonly viewer: Viewer | null;
   /** The event's correlation id, so that subgraph logs tie back to the change. */
   readonly correlationId: string;
+  /** An entity whose state the event carries, answered from it instead of its subgraph. */
+  readonly carried?: CarriedEntity;
 }
 
 const noCache: RequestContext['cache'] = {
@@ -92,7 +96,13 @@ export class EventExecutor {
     subgraphs: ServiceMap,
     private readonly logger: Logger,
   ) {
-    this.serviceMap = { ...subgraphs, subscriptions: new EventDataSource(planner.subscriptionsSchema) };
+    const carrying = Object.entries(subgraphs).map(
+      ([name, source]) => [name, new CarriedEntityDataSource(name, source)] as const,
+    );
+    this.serviceMap = {
+      ...Object.fromEntries(carrying),
+      subscriptions: new EventDataSource(planner.subscriptionsSchema),
+    };
   }
 
   /** The client's result for the event: data shaped to its selection, and any subgraph errors. */
@@ -154,6 +164,7 @@ export class EventExecutor {
       viewer: execution.viewer,
       logger: this.logger,
       [eventRootKey]: execution.rootValue,
+      [carriedEntityKey]: execution.carried,
     };
     const requestContext: RequestContext = {
       request: { variables, operationName: prepared.operationName },

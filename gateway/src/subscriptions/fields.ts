@@ -1,5 +1,6 @@
 import type { Role } from '@commerce/common/auth';
 import type { Envelope, TopicName, Topics } from '@commerce/common/events';
+import type { CarriedEntity } from './carried-entities.js';
 import type { ViewerScope } from './scope.js';
 
 /** Who may subscribe to a field: anyone, any signed-in viewer, or ADMIN only. */
@@ -88,6 +89,32 @@ export function primaryRootValue(input: FieldEvent): Record<string, unknown> {
       };
     }
   }
+}
+
+/**
+ * The entity whose whole state the event carries: a stock change is the product's stock row as the
+ * inventory subgraph resolves `Product.inventory`, so executions need not ask it.
+ */
+export function carriedEntity(input: FieldEvent): CarriedEntity | undefined {
+  if (input.field !== 'stockUpdated') return undefined;
+  const { productId, available, reserved, reorderThreshold, lowStock, updatedAt, version } =
+    input.event.payload;
+  const inventory = {
+    __typename: 'InventoryItem',
+    productId,
+    available,
+    reserved,
+    reorderThreshold,
+    lowStock,
+    updatedAt,
+    version,
+  };
+  return {
+    subgraph: 'inventory',
+    typename: 'Product',
+    id: productId,
+    value: { __typename: 'Product', id: productId, inventory },
+  };
 }
 
 /** Whether the event passes the subscription's arguments (`productId`, `orderId`; absent = all). */

@@ -2,9 +2,11 @@ import type { Logger } from '@commerce/common/logger';
 import type { ExecutionResult } from 'graphql';
 import type { BacklogLimits } from './backlog.js';
 import type { EventExecution } from './executor.js';
+import type { CarriedEntity } from './carried-entities.js';
 import {
   coalesceKey,
   matchesArguments,
+  carriedEntity,
   primaryRootValue,
   subscriptionFields,
   visibleTo,
@@ -79,6 +81,7 @@ export class FanOutGroup {
       primaryRootValue(event.input),
       event.input.event.metadata.correlationId,
       representative,
+      carriedEntity(event.input),
     );
   }
 
@@ -87,6 +90,7 @@ export class FanOutGroup {
     rootValue: Record<string, unknown>,
     correlationId: string,
     representative: SubscriberConnection,
+    carried?: CarriedEntity,
   ): EventExecution {
     // An anonymous scope executes anonymously, whoever the representative subscriber is.
     const anonymous = this.scope.kind === 'anonymous';
@@ -97,6 +101,7 @@ export class FanOutGroup {
       authorization: anonymous ? undefined : representative.authorization,
       viewer: anonymous ? null : representative.viewer,
       correlationId,
+      ...(carried ? { carried } : {}),
     };
   }
 }
