@@ -61,7 +61,11 @@ ferret_start() {
   mkdir -p "$state/data"
   ferret_prepare # also when already running: ferret_wait pings with the binary of this checkout
   if ferret_running; then
-    log "FerretDB already running (pid $(read_pid "$(ferret_pidfile)"))"
+    pid=$(read_pid "$(ferret_pidfile)")
+    log "FerretDB already running (pid $pid)"
+    # A server started before main.go, go.mod or patches/ changed keeps running its old build.
+    [[ $(readlink "/proc/$pid/exe" 2>/dev/null || true) == "$(ferret_bin)" ]] ||
+      log "warning: it runs another build than this checkout's; 'npm run infra:down -- ferretdb && npm run infra:up' restarts it"
     return 0
   fi
   port_open "$MONGO_PORT" && die "port $MONGO_PORT is in use by another process; stop it or set MONGO_PORT"
