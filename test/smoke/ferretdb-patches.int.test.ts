@@ -33,12 +33,27 @@ describe('FerretDB as infra:up builds it (scripts/infra/ferretdb/patches)', () =
 
   it('looks documents up by _id through the _id index (0001), not by scanning the table', async () => {
     const explained = (await db.collection<Doc>('docs').find({ _id: 'doc-7' }).explain()) as {
-      queryPlanner?: { Plan?: unknown };
+      queryPlanner?: unknown;
     };
     const plan = JSON.stringify(explained.queryPlanner);
     expect(plan).toMatch(/SEARCH .* USING INDEX/);
     expect(plan).not.toMatch(/SCAN/);
     expect(await db.collection<Doc>('docs').findOne({ _id: 'doc-7' })).toEqual({ _id: 'doc-7', n: 0 });
+  });
+
+  it('narrows a filter with an _id equality by the _id index, whatever else it holds (0003)', async () => {
+    const docs = db.collection<Doc>('docs');
+    const explained = (await docs.find({ _id: 'doc-8', n: 0, $and: [{ n: { $lt: 5 } }] }).explain()) as {
+      queryPlanner?: unknown;
+    };
+    expect(JSON.stringify(explained.queryPlanner)).toMatch(/SEARCH .* USING INDEX/);
+    // The rest of the filter still applies.
+    expect(await docs.findOne({ _id: 'doc-8', n: 0, $and: [{ n: { $lt: 5 } }] })).toEqual({
+      _id: 'doc-8',
+      n: 0,
+    });
+    expect(await docs.findOne({ _id: 'doc-8', n: 1 })).toBeNull();
+    expect((await docs.updateOne({ _id: 'doc-8', n: 1 }, { $set: { n: 2 } })).matchedCount).toBe(0);
   });
 
   it('applies an update command of more statements than its connection pool holds (0002)', async () => {
