@@ -47,7 +47,7 @@ ferret_prepare() {
   bin=$(ferret_bin)
   [[ -x $bin ]] && return 0
   command -v go >/dev/null || die "go not found (needed to build FerretDB)"
-  log "building FerretDB into $bin (first run: ~1-2 min)"
+  log "building FerretDB into $bin (first run: ~1-3 min)"
   mkdir -p "$(dirname "$bin")"
   ferret_build "$bin.tmp" || die "go build of scripts/infra/ferretdb failed"
   mv "$bin.tmp" "$bin"

@@ -40,8 +40,9 @@ export type MongoOutboxSourceOptions = OutboxLeaseOptions;
 export const removalsPerCommand = 40;
 
 /**
- * How many of those commands run at once (on disjoint documents). Two keep FerretDB busy while the
- * other's SQLite commit completes: 0.6-0.9 ms per document instead of 1.5-1.8 here.
+ * How many of those commands run at once (on disjoint documents): one's FerretDB work overlaps the
+ * other's SQLite commit. Alone, 0.6-0.9 ms per document instead of 1.5-1.8 here; within the noise
+ * of `bench:relay`, where finding the events costs as much. Four did no better.
  */
 const removalCommandsInFlight = 2;
 
