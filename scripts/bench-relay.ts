@@ -1,5 +1,6 @@
 /**
- * `tsx scripts/bench-relay.ts [--events 5000] [--keys 100] [--batch 500] [--mongo-events 1000] [--runs 3]`
+ * `tsx scripts/bench-relay.ts [--events 5000] [--keys 100] [--batch 500] [--mongo-events 1000] [--runs 3]
+ *   [--only postgres|ferretdb] [--mongo-url URL]...`
  *
  * How many events per second the outbox relay publishes to the real broker (acks from all in-sync
  * replicas, idempotent producer), before and after batch publishing, side by side in one run:
@@ -12,7 +13,9 @@
  * time: PostgreSQL by a writer with a pool of its own (as another process) with LISTEN/NOTIFY and
  * with polling only, FerretDB with the in-process notify().
  * Uses KAFKA_BROKERS, DATABASE_URL and MONGODB_URL (or .infra/env); creates and drops its own
- * databases and topics.
+ * databases and topics. `--mongo-url` (repeatable) measures the FerretDB outbox on each server
+ * given instead, alternating between them (e.g. two FerretDB builds side by side); `--only` runs
+ * one store's cases.
  */
 import { randomUUID } from 'node:crypto';
 import { infraEnv } from '../test/harness/bench.js';
@@ -48,6 +51,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     'mongo-events': { type: 'string', default: '1000' },
     runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'mongo-url': { type: 'string', multiple: true },
   },
 });
 const events = Number(values.events);
@@ -56,6 +61,10 @@ const batchSize = Number(values.batch);
 const mongoEvents = Number(values['mongo-events']);
 const runs = Number(values.runs);
 const env: Record<string, string | undefined> = { ...infraEnv(), ...process.env };
+const only = values.only;
+if (only !== undefined && only !== 'postgres' && only !== 'ferretdb')
+  throw new Error('--only must be postgres or ferretdb');
+const mongoUrls = values['mongo-url'] ?? [env['MONGODB_URL'] ?? 'mongodb://127.0.0.1:27017/commerce'];
 const logger = createLogger('bench-relay');
 const prefix = `bench-${randomUUID().slice(0, 8)}.`;
 const kafka = createKafkaClient('bench-relay', (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), logger);
@@ -207,8 +216,12 @@ interface PendingDoc {
   pendingEvents: ReturnType<typeof pendingEvent>[];
 }
 
-async function withMongo<T>(name: string, work: (db: Db) => Promise<T>): Promise<T> {
-  const client = new MongoClient(env['MONGODB_URL'] ?? 'mongodb://127.0.0.1:27017/commerce');
+async function withMongo<T>(
+  name: string,
+  work: (db: Db) => Promise<T>,
+  url = mongoUrls[0] ?? '',
+): Promise<T> {
+  const client = new MongoClient(url);
   await client.connect();
   const db = client.db(`${dbName}_${name}`);
   try {
@@ -219,25 +232,29 @@ async function withMongo<T>(name: string, work: (db: Db) => Promise<T>): Promise
   }
 }
 
-async function benchMongo(mode: Mode, run: number): Promise<number> {
-  return withMongo(`${mode === 'batched' ? 'b' : 'o'}_${run}`, async (db) => {
-    // As the stores keep them: events inside their aggregate's document, here two per document.
-    const docs = db.collection<PendingDoc>('docs');
-    for (let from = 0; from < mongoEvents; from += 1000) {
-      const chunk = [];
-      for (let i = from; i < Math.min(mongoEvents, from + 1000); i += 2) {
-        const key = `order-${i}`;
-        const pair = [i, i + 1].filter((n) => n < mongoEvents).map((n) => ({ ...eventAt(n), key }));
-        chunk.push({
-          _id: key,
-          pendingEvents: pair.map((e) => pendingEvent('stock.updated', key, e.envelope)),
-        });
+async function benchMongo(url: string, mode: Mode, run: number): Promise<number> {
+  return withMongo(
+    `${mode === 'batched' ? 'b' : 'o'}_${run}`,
+    async (db) => {
+      // As the stores keep them: events inside their aggregate's document, here two per document.
+      const docs = db.collection<PendingDoc>('docs');
+      for (let from = 0; from < mongoEvents; from += 1000) {
+        const chunk = [];
+        for (let i = from; i < Math.min(mongoEvents, from + 1000); i += 2) {
+          const key = `order-${i}`;
+          const pair = [i, i + 1].filter((n) => n < mongoEvents).map((n) => ({ ...eventAt(n), key }));
+          chunk.push({
+            _id: key,
+            pendingEvents: pair.map((e) => pendingEvent('stock.updated', key, e.envelope)),
+          });
+        }
+        await docs.insertMany(chunk);
       }
-      await docs.insertMany(chunk);
-    }
-    const left = (): Promise<number> => docs.countDocuments({ 'pendingEvents.0': { $exists: true } });
-    return drain([new MongoOutboxSource(db, 'docs')], mode, mongoEvents, left);
-  });
+      const left = (): Promise<number> => docs.countDocuments({ 'pendingEvents.0': { $exists: true } });
+      return drain([new MongoOutboxSource(db, 'docs')], mode, mongoEvents, left);
+    },
+    url,
+  );
 }
 
 /**
@@ -286,9 +303,13 @@ function quantile(values: readonly number[], q: number): number {
 
 const median = (values: readonly number[]): number => quantile(values, 0.5);
 
+/** The label of a FerretDB server in the report: its address when several are compared. */
+const mongoLabel = (url: string): string =>
+  mongoUrls.length > 1 ? `FerretDB ${new URL(url).host}` : 'FerretDB';
+
 async function latencies(): Promise<void> {
   const single = (i: number) => [{ topic: 'stock.updated' as const, ...eventAt(i) }];
-  for (const listen of [true, false]) {
+  for (const listen of only === 'ferretdb' ? [] : [true, false]) {
     const result = await withPostgres(`latency_${listen ? 'l' : 'p'}`, async (dataSource, url) => {
       // The writer has a pool of its own and never calls notify(): another process, as far as the relay knows.
       const writer = await new DataSource({
@@ -318,24 +339,30 @@ async function latencies(): Promise<void> {
         `commit -> ack p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms; relay wake -> ack p50 ${result.wakeToAck.toFixed(1)} ms`,
     );
   }
-  const mongo = await withMongo('latency', async (db) => {
-    const docs = db.collection<PendingDoc>('docs');
-    return wakeUpLatency(
-      new MongoOutboxSource(db, 'docs'),
-      async (i) => {
-        const { key, envelope } = eventAt(i);
-        await docs.insertOne({
-          _id: `doc-${i}`,
-          pendingEvents: [pendingEvent('stock.updated', key, envelope)],
-        });
+  for (const url of only === 'postgres' ? [] : mongoUrls) {
+    const mongo = await withMongo(
+      'latency',
+      async (db) => {
+        const docs = db.collection<PendingDoc>('docs');
+        return wakeUpLatency(
+          new MongoOutboxSource(db, 'docs'),
+          async (i) => {
+            const { key, envelope } = eventAt(i);
+            await docs.insertOne({
+              _id: `doc-${i}`,
+              pendingEvents: [pendingEvent('stock.updated', key, envelope)],
+            });
+          },
+          { pollIntervalMs: 500, notify: true },
+        );
       },
-      { pollIntervalMs: 500, notify: true },
+      url,
     );
-  });
-  console.log(
-    `  FerretDB, in-process notify() (no change streams in FerretDB 1.24): commit -> ack p50 ${mongo.p50.toFixed(1)} ms, ` +
-      `p99 ${mongo.p99.toFixed(1)} ms; relay wake -> ack p50 ${mongo.wakeToAck.toFixed(1)} ms`,
-  );
+    console.log(
+      `  ${mongoLabel(url)}, in-process notify() (no change streams in FerretDB 1.24): commit -> ack p50 ${mongo.p50.toFixed(1)} ms, ` +
+        `p99 ${mongo.p99.toFixed(1)} ms; relay wake -> ack p50 ${mongo.wakeToAck.toFixed(1)} ms`,
+    );
+  }
 }
 
 const setup = newBus();
@@ -346,23 +373,38 @@ try {
     `relay benchmark: PostgreSQL ${events} events over ${keys} aggregates, FerretDB ${mongoEvents} events (2 per document); ` +
       `batched = ${batchSize} per produce request; median of ${runs} runs; broker ${env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'}`,
   );
-  const cases: { name: string; run: (mode: Mode, run: number) => Promise<number> }[] = [
+  type Case = { name: string; run: (mode: Mode, run: number) => Promise<number> };
+  const postgresCases: Case[] = [
     { name: 'PostgreSQL outbox, 1 relay', run: (mode, run) => benchPostgres(1, mode, run) },
     { name: 'PostgreSQL outbox, 2 relays', run: (mode, run) => benchPostgres(2, mode, run) },
-    { name: 'FerretDB outbox, 1 relay', run: (mode, run) => benchMongo(mode, run) },
   ];
-  console.log(`${'outbox'.padEnd(30)} ${'one by one'.padStart(22)} ${'batched'.padStart(22)}  speed-up`);
-  for (const { name, run } of cases) {
-    const figures: Record<Mode, number[]> = { 'one by one': [], batched: [] };
+  const mongoCases: Case[] = mongoUrls.map((url) => ({
+    name: `${mongoLabel(url)} outbox, 1 relay`,
+    run: (mode, run) => benchMongo(url, mode, run),
+  }));
+  const cases = [...(only === 'ferretdb' ? [] : postgresCases), ...(only === 'postgres' ? [] : mongoCases)];
+  const width = Math.max(30, ...cases.map(({ name }) => name.length));
+  console.log(`${'outbox'.padEnd(width)} ${'one by one'.padStart(26)} ${'batched'.padStart(26)}  speed-up`);
+  // Several FerretDB servers take turns run by run, so that a slow spell of the machine hits each.
+  const groups = [
+    ...(only === 'ferretdb' ? [] : postgresCases.map((c) => [c])),
+    ...(only === 'postgres' ? [] : [mongoCases]),
+  ];
+  for (const group of groups) {
+    const figures = group.map((): Record<Mode, number[]> => ({ 'one by one': [], batched: [] }));
     // Alternating, so that a slow spell of the machine hits both.
     for (let r = 0; r < runs; r += 1)
-      for (const mode of ['one by one', 'batched'] as const) figures[mode].push(await run(mode, r));
-    const cell = (mode: Mode) =>
-      `${median(figures[mode]).toFixed(0)} ev/s [${figures[mode].map((n) => n.toFixed(0)).join(' ')}]`;
-    console.log(
-      `${name.padEnd(30)} ${cell('one by one').padStart(22)} ${cell('batched').padStart(22)}  ` +
-        `${(median(figures.batched) / median(figures['one by one'])).toFixed(1)}x`,
-    );
+      for (const [i, { run }] of group.entries())
+        for (const mode of ['one by one', 'batched'] as const) figures[i]![mode].push(await run(mode, r));
+    for (const [i, { name }] of group.entries()) {
+      const figure = figures[i]!;
+      const cell = (mode: Mode) =>
+        `${median(figure[mode]).toFixed(0)} ev/s [${figure[mode].map((n) => n.toFixed(0)).join(' ')}]`;
+      console.log(
+        `${name.padEnd(width)} ${cell('one by one').padStart(26)} ${cell('batched').padStart(26)}  ` +
+          `${(median(figure.batched) / median(figure['one by one'])).toFixed(1)}x`,
+      );
+    }
   }
   console.log('wake-up latency (100 single-event writes):');
   await latencies();

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# FerretDB v1 (MongoDB wire protocol, SQLite backend) embedded in our Go program ferretdb/.
+# FerretDB v1 (MongoDB wire protocol, SQLite backend) embedded in our Go program ferretdb/, built
+# with ferretdb/patches/*.patch applied to FerretDB's module (see ferret_build).
 # Sourced by infra.sh; expects INFRA_DIR, INFRA_SCRIPTS and lib.sh.
 
 MONGO_PORT=${MONGO_PORT:-27017}
@@ -12,7 +13,32 @@ ferret_marker() { printf 'serve -listen 127.0.0.1:%s -data %s/data' "$MONGO_PORT
 
 ferret_bin() {
   local src="$INFRA_SCRIPTS/ferretdb"
-  printf '%s/ferretdb-%s/ferretdb-local' "$(cache_root)" "$(sha_of "$src/main.go" "$src/go.mod" "$src/go.sum")"
+  printf '%s/ferretdb-%s/ferretdb-local' "$(cache_root)" \
+    "$(sha_of "$src/main.go" "$src/go.mod" "$src/go.sum" "$src"/patches/*.patch)"
+}
+
+# ferret_build OUT: builds ferretdb/ into OUT with FerretDB's module patched. The module is copied
+# from Go's module cache into a temporary folder, the patches are applied there (git apply), and a
+# temporary go.mod (-modfile) replaces the module by that copy: the checkout's go.mod and the
+# module cache stay as they are.
+ferret_build() {
+  local out=$1 src="$INFRA_SCRIPTS/ferretdb" work rc=0
+  work=$(mktemp -d)
+  (
+    set -euo pipefail
+    cd "$src"
+    go mod download github.com/FerretDB/FerretDB
+    cp -R "$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)" "$work/ferretdb"
+    chmod -R u+w "$work/ferretdb"
+    for patch in patches/*.patch; do
+      git -C "$work/ferretdb" apply "$src/$patch"
+    done
+    cp go.mod go.sum "$work/"
+    printf '\nreplace github.com/FerretDB/FerretDB => %s\n' "$work/ferretdb" >>"$work/go.mod"
+    go build -modfile "$work/go.mod" -mod=readonly -buildvcs=false -trimpath -o "$out" .
+  ) >&2 || rc=$?
+  rm -rf "$work"
+  return "$rc"
 }
 
 # Builds the binary once per source hash (go's module cache keeps the downloads).
@@ -21,10 +47,9 @@ ferret_prepare() {
   bin=$(ferret_bin)
   [[ -x $bin ]] && return 0
   command -v go >/dev/null || die "go not found (needed to build FerretDB)"
-  log "building FerretDB into $bin (first run: ~1-2 min)"
+  log "building FerretDB into $bin (first run: ~1-3 min)"
   mkdir -p "$(dirname "$bin")"
-  (cd "$INFRA_SCRIPTS/ferretdb" && go build -mod=readonly -buildvcs=false -trimpath -o "$bin.tmp" .) >&2 ||
-    die "go build of scripts/infra/ferretdb failed"
+  ferret_build "$bin.tmp" || die "go build of scripts/infra/ferretdb failed"
   mv "$bin.tmp" "$bin"
 }
 
@@ -36,7 +61,11 @@ ferret_start() {
   mkdir -p "$state/data"
   ferret_prepare # also when already running: ferret_wait pings with the binary of this checkout
   if ferret_running; then
-    log "FerretDB already running (pid $(read_pid "$(ferret_pidfile)"))"
+    pid=$(read_pid "$(ferret_pidfile)")
+    log "FerretDB already running (pid $pid)"
+    # A server started before main.go, go.mod or patches/ changed keeps running its old build.
+    [[ $(readlink "/proc/$pid/exe" 2>/dev/null || true) == "$(ferret_bin)" ]] ||
+      log "warning: it runs another build than this checkout's; 'npm run infra:down -- ferretdb && npm run infra:up' restarts it"
     return 0
   fi
   port_open "$MONGO_PORT" && die "port $MONGO_PORT is in use by another process; stop it or set MONGO_PORT"

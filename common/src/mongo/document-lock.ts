@@ -19,3 +19,18 @@ export function withDocumentLock<T>(
 ): Promise<T> {
   return documentLocks.run(`${collection.dbName}\u0000${collection.collectionName}\u0000${id}`, work);
 }
+
+/**
+ * Runs `work` while holding the write locks of several documents of a collection, taken one by one
+ * in sorted order: deadlock-free alongside writers that each hold one document's lock at a time.
+ */
+export async function withDocumentLocks<T>(
+  collection: { readonly dbName: string; readonly collectionName: string },
+  ids: readonly string[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const sorted = [...new Set(ids)].sort();
+  const lockFrom = (i: number): Promise<T> =>
+    i === sorted.length ? work() : withDocumentLock(collection, sorted[i]!, () => lockFrom(i + 1));
+  return lockFrom(0);
+}

@@ -10,7 +10,7 @@ import { OutboxRelay } from '../events/outbox-relay.js';
 import { createLogger } from '../logger.js';
 import { withDocumentLock } from './document-lock.js';
 import { OutboxLease } from './outbox-lease.js';
-import { MongoOutboxSource, pendingEvent, type PendingEvent } from './outbox.js';
+import { MongoOutboxSource, pendingEvent, removalsPerCommand, type PendingEvent } from './outbox.js';
 
 const logger = createLogger('mongo-outbox-test');
 
@@ -79,6 +79,29 @@ describe('MongoOutboxSource on FerretDB', () => {
     ]);
     await source.markSent(records.slice(1));
     expect((await source.pending(10)).map((record) => record.id)).toEqual([`a/${later.eventId}`]);
+  });
+
+  it('markSent over more documents than one command carries removes every sent event, and only those', async () => {
+    const count = removalsPerCommand * 2 + 5;
+    const keys = Array.from({ length: count }, (_, i) => `doc-${String(i).padStart(3, '0')}`);
+    await collection.insertMany(
+      keys.map((key) => ({ _id: key, pendingEvents: [deleted(key), deleted(key)] })),
+    );
+    const records = await source.pending(count * 2);
+    expect(records).toHaveLength(count * 2);
+    // Stores write under the documents' locks meanwhile: their events stay.
+    const later = keys.filter((_, i) => i % 7 === 0).map((key) => ({ key, event: deleted(key) }));
+    await Promise.all([
+      source.markSent(records),
+      ...later.map(({ key, event }) =>
+        withDocumentLock(collection, key, () =>
+          collection.updateOne({ _id: key }, { $push: { pendingEvents: event } }),
+        ),
+      ),
+    ]);
+    expect((await source.pending(count * 2)).map((record) => record.id).sort()).toEqual(
+      later.map(({ key, event }) => `${key}/${event.eventId}`).sort(),
+    );
   });
 });
 

@@ -1,7 +1,8 @@
-// Command ferretdb-local runs FerretDB v1 (MongoDB wire protocol, SQLite backend)
-// for local development and tests, and pings it.
+// Command ferretdb-local runs FerretDB v1 (MongoDB wire protocol) for local development and
+// tests, on its SQLite backend (-data) or its PostgreSQL backend (-postgresql-url), and pings it.
 //
 //	ferretdb-local serve -listen 127.0.0.1:27017 -data .infra/ferretdb
+//	ferretdb-local serve -listen 127.0.0.1:27017 -postgresql-url postgres://postgres@127.0.0.1:5433/ferretdb
 //	ferretdb-local ping  -addr 127.0.0.1:27017 [-timeout 2s]
 //
 // FerretDB is embedded instead of `go install .../cmd/ferretdb` because the published
@@ -48,7 +49,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: ferretdb-local serve -listen HOST:PORT -data DIR | ping -addr HOST:PORT [-timeout D]")
+	fmt.Fprintln(os.Stderr, "usage: ferretdb-local serve -listen HOST:PORT (-data DIR | -postgresql-url URL) | ping -addr HOST:PORT [-timeout D]")
 	os.Exit(2)
 }
 
@@ -56,19 +57,12 @@ func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	data := fs.String("data", "", "directory for the SQLite databases (created if missing)")
+	pgURL := fs.String("postgresql-url", "", "PostgreSQL database to keep the data in, instead of SQLite")
 	debug := fs.Bool("debug", false, "log at debug level")
 	_ = fs.Parse(args)
 
-	if *data == "" {
-		return errors.New("-data is required")
-	}
-
-	dir, err := filepath.Abs(*data)
-	if err != nil {
-		return err
-	}
-	if err = os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if (*data == "") == (*pgURL == "") {
+		return errors.New("exactly one of -data and -postgresql-url is required")
 	}
 
 	level := slog.LevelInfo
@@ -77,12 +71,31 @@ func serve(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    logger,
-	})
+	config := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+	}
+	where := "PostgreSQL"
+	if *pgURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *pgURL
+	} else {
+		dir, err := filepath.Abs(*data)
+		if err != nil {
+			return err
+		}
+		if err = os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		config.Handler = "sqlite"
+		// WAL with synchronous=NORMAL: a commit no longer waits for an fsync. What a crash of
+		// FerretDB (any signal) leaves is still every committed write; only a crash of the machine
+		// may lose the last ones. Throwaway dev/test data, like the local PostgreSQL's fsync=off.
+		config.SQLiteURL = "file:" + dir + "/?_pragma=synchronous(normal)"
+		where = dir
+	}
+
+	f, err := ferretdb.New(config)
 	if err != nil {
 		return err
 	}
@@ -90,7 +103,7 @@ func serve(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	logger.Info("ferretdb-local listening", "addr", *listen, "data", dir)
+	logger.Info("ferretdb-local listening", "addr", *listen, "backend", config.Handler, "data", where)
 	err = f.Run(ctx)
 	logger.Info("ferretdb-local stopped")
 
