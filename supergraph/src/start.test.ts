@@ -44,7 +44,7 @@ describe('startMode', () => {
   });
 });
 
-describe('npm start (scripts/start.ts) with only some server variables', { timeout: 60_000 }, () => {
+describe('npm start (scripts/start.ts) refusing its configuration', { timeout: 60_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'commerce-start-'));
   let child: TsxChild | undefined;
 
@@ -67,6 +67,23 @@ describe('npm start (scripts/start.ts) with only some server variables', { timeo
     expect(exit.code, output).not.toBe(0);
     expect(exit.code, output).not.toBeNull();
     expect(output).toMatch(/DATABASE_URL set but not KAFKA_BROKERS, MONGODB_URL/);
+    expect(output).not.toMatch(/commerce-supergraph is up/);
+  });
+
+  it('exits non-zero, naming START_PROCESSES, when it holds neither one nor per-service', async () => {
+    child = runTsx('scripts/start.ts', [], {
+      ...process.env,
+      ...url,
+      START_PROCESSES: 'several',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+
+    const exit = await child.exited;
+    const output = child.stdout + child.stderr;
+    expect(exit.code, output).toBe(1);
+    expect(output).toMatch(/START_PROCESSES must be one or per-service, got \\?"several/);
     expect(output).not.toMatch(/commerce-supergraph is up/);
   });
 });
