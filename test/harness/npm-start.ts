@@ -7,12 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portVariable, subgraphs, withDatabase, type StartProcesses } from '@commerce/supergraph';
+import { portVariable, subgraphs, type StartProcesses } from '@commerce/supergraph';
 import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import pg from 'pg';
 import { runTsx, type TsxChild } from '../fixtures/tsx-child.js';
-import { kafkaBrokers, requireEnv, uniqueName } from './servers.js';
+import { dropMongoDatabase, dropPostgresDatabase, kafkaBrokers, uniqueName } from './servers.js';
 
 export interface NpmStart {
   readonly child: TsxChild;
@@ -81,16 +79,7 @@ export async function startNpmStart(
 export async function dropStartData(prefix: string, topicPrefix: string): Promise<void> {
   for (const subgraph of subgraphs) {
     const database = `${prefix}_${subgraph.name}`;
-    if (subgraph.server === 'postgres') await dropPostgresDatabase(database);
-    else {
-      const client = new MongoClient(withDatabase(requireEnv('MONGODB_URL'), database));
-      try {
-        await client.connect();
-        await client.db(database).dropDatabase();
-      } finally {
-        await client.close();
-      }
-    }
+    await (subgraph.server === 'postgres' ? dropPostgresDatabase(database) : dropMongoDatabase(database));
   }
   await dropPostgresDatabase(`${prefix}_gateway`);
   const admin = new Kafka({
@@ -106,16 +95,6 @@ export async function dropStartData(prefix: string, topicPrefix: string): Promis
     // Best effort: prefixed topics left behind harm no other run.
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function dropPostgresDatabase(database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: requireEnv('DATABASE_URL') });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await client.end();
   }
 }
 
