@@ -19,10 +19,8 @@ function isReady(message: unknown): message is ReadyMessage {
  * up at `url`. Without a supervisor (a container, `npm run service`) nothing happens.
  */
 export function reportReady(url: string): void {
-  process.send?.({ kind: 'ready', url } satisfies ReadyMessage, (error: Error | null) => {
-    // The supervisor is gone: the 'disconnect' handler below stops this process.
-    void error;
-  });
+  // A failed send means the supervisor is gone: stopWithSupervisor's handler stops this process.
+  process.send?.({ kind: 'ready', url } satisfies ReadyMessage, () => undefined);
 }
 
 /**
@@ -65,6 +63,10 @@ class ServiceProcess {
     });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
+      // A process that could not be spawned never exits.
+      this.child.once('error', () => {
+        if (this.child.pid === undefined) resolve((this.exit = { code: null, signal: null }));
+      });
     });
     this.ready = new Promise((resolve, reject) => {
       this.child.on('message', (message) => {
