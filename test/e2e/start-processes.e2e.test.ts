@@ -9,14 +9,8 @@ import { serviceNames, subgraphs } from '@commerce/supergraph';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, dataOf } from '../client/client.js';
 import { logLines } from '../fixtures/tsx-child.js';
-import {
-  commandOf,
-  descendants,
-  isRunning,
-  processesWith,
-  startNpmStart,
-  type NpmStart,
-} from '../harness/npm-start.js';
+import { startNpmStart, type NpmStart } from '../harness/npm-start.js';
+import { commandOf, descendants, isRunning, processesWith } from '../harness/processes.js';
 import { waitFor } from '../harness/wait.js';
 import { login, signUpCustomer } from './actors.js';
 import { MeQuery, ProductsQuery } from './operations.js';

@@ -3,8 +3,7 @@
  * supergraph: its own databases (START_DATABASE_PREFIX), topics (KAFKA_TOPIC_PREFIX), key pair
  * (DATA_DIR), admin and free ports (PORT=0, <NAME>_PORT=0); `cleanUp` drops them all.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portVariable, subgraphs, type StartProcesses } from '@commerce/supergraph';
@@ -96,57 +95,4 @@ export async function dropStartData(prefix: string, topicPrefix: string): Promis
   } finally {
     await admin.disconnect();
   }
-}
-
-/** Every process descended from `pid` (children, theirs, …), from `ps`. */
-export function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number));
-  const found: number[] = [];
-  const visit = (parent: number): void => {
-    for (const [child, ppid] of rows) {
-      if (ppid !== parent || child === undefined) continue;
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(pid);
-  return found;
-}
-
-/** The command line of process `pid` (empty when it is gone). */
-export function commandOf(pid: number): string {
-  try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Whether process `pid` still exists (a zombie counts as gone). */
-export function isRunning(pid: number): boolean {
-  try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-    return state !== '' && !state.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-/** The processes whose environment holds `name=value` (Linux: /proc/<pid>/environ). */
-export function processesWith(name: string, value: string): number[] {
-  const wanted = `${name}=${value}`;
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(wanted);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter(isRunning);
 }
