@@ -56,7 +56,7 @@ export interface StartOptions {
 }
 
 /**
- * `npm start`: the whole supergraph in this process.
+ * `npm start`: the whole supergraph, in this process or (on the servers, by default) a process per service.
  * - None of KAFKA_BROKERS, DATABASE_URL, MONGODB_URL set: embedded mode. No server needed: SQLite
  *   (TypeORM on sql.js) and JSON document files in DATA_DIR (default ./data), an in-process event
  *   bus. The admin and, on the folder's first start, the demo products are seeded.
