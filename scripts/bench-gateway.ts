@@ -25,11 +25,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { bounded, median } from '../test/harness/bench.js';
-
-const catalogQuery =
-  '{ products(first: 20) { edges { node { id name price category inventory { available reserved } } } } }';
-const ordersQuery =
-  '{ me { email orders { id total status items { quantity unitPrice product { name price inventory { available } } } } } }';
+import {
+  catalogQuery,
+  expectAnswer,
+  load,
+  ordersQuery,
+  runLoad,
+  seed,
+  type LoadResult,
+} from '../test/harness/bench-load.js';
 
 type Side = 'ours' | 'stock';
 
@@ -45,23 +49,6 @@ interface GatewayStart {
 type GatewayAnswer =
   { readonly kind: 'started'; readonly url: string } | { readonly kind: 'cpu'; readonly micros: number };
 
-interface LoadRequest {
-  readonly url: string;
-  readonly query: string;
-  /** Bearer tokens, one per request in turn (none: anonymous). */
-  readonly tokens: readonly string[];
-  readonly seconds: number;
-  readonly connections: number;
-}
-interface LoadResult {
-  readonly requests: number;
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** Socket errors, timeouts, non-2xx answers and 2xx answers with GraphQL errors. */
-  readonly failures: number;
-  readonly firstFailure: string | undefined;
-}
 interface Measure extends LoadResult {
   /** The gateway process's CPU time per request. */
   readonly cpuMsPerRequest: number;
@@ -230,45 +217,6 @@ async function runBench(): Promise<number> {
   }
 }
 
-/** Signs the admin in, creates 20 products, and customers with three orders each; returns their tokens. */
-async function seed(
-  gatewayUrl: string,
-  admin: { email: string; password: string },
-  customers: number,
-): Promise<string[]> {
-  const { createClient, dataOf } = await import('../test/client/client.js');
-  const { createProduct, exampleAddress, login, placeOrder, signUpCustomer, stockOf } =
-    await import('../test/e2e/actors.js');
-  const client = createClient(gatewayUrl);
-  const adminToken = await login(client, admin.email, admin.password);
-  const products: string[] = [];
-  for (let i = 1; i <= 20; i += 1) {
-    const id = await createProduct(client, adminToken, {
-      name: `Bench product ${i}`,
-      category: 'Bench',
-      price: 10 + i,
-      quantity: 1000,
-    });
-    await stockOf(client, id);
-    products.push(id);
-  }
-  const tokens: string[] = [];
-  for (let c = 0; c < customers; c += 1) {
-    const customer = await signUpCustomer(client, `bench-${randomBytes(4).toString('hex')}@example.com`);
-    for (let i = 0; i < 3; i += 1) {
-      const items = products.slice(i * 3, i * 3 + 3).map((productId) => ({ productId, quantity: 1 + i }));
-      dataOf(
-        await placeOrder(client, customer.token, {
-          items,
-          shippingAddress: exampleAddress,
-        }),
-      );
-    }
-    tokens.push(customer.token);
-  }
-  return tokens;
-}
-
 /** A gateway child process: starts its gateway on a free port, then answers CPU readings. */
 function runGateway(side: Side): void {
   process.on('message', (message: GatewayStart | { kind: 'cpu' }) => {
@@ -360,83 +308,6 @@ function cpuOf(child: ChildProcess): Promise<number> {
     child.on('message', onMessage);
     child.send({ kind: 'cpu' });
   });
-}
-
-/** The load child: runs autocannon for each request of its parent and answers with the figures. */
-function runLoad(): void {
-  process.on('message', (message: LoadRequest) => {
-    void import('autocannon').then(async ({ default: autocannon }) => {
-      let graphqlErrors = 0;
-      let sent = 0;
-      let firstFailure: string | undefined;
-      const result = await autocannon({
-        url: message.url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: message.query }),
-        duration: message.seconds,
-        connections: message.connections,
-        requests: [
-          {
-            setupRequest: (request) => {
-              const token = message.tokens[sent++ % Math.max(message.tokens.length, 1)];
-              return token
-                ? {
-                    ...request,
-                    headers: {
-                      ...request.headers,
-                      authorization: `Bearer ${token}`,
-                    },
-                  }
-                : request;
-            },
-            onResponse: (status: number, body: string) => {
-              if (status >= 200 && status < 300 && !body.includes('"errors"')) return;
-              if (status < 300) graphqlErrors += 1;
-              firstFailure ??= `${status} ${body.slice(0, 300)}`;
-            },
-          },
-        ],
-      });
-      const answer: LoadResult = {
-        requests: result.requests.total,
-        requestsPerSecond: result.requests.average,
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        failures: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-        firstFailure:
-          firstFailure ?? (result.errors + result.timeouts > 0 ? 'socket error or timeout' : undefined),
-      };
-      process.send?.(answer);
-    });
-  });
-}
-
-function load(child: ChildProcess, request: LoadRequest): Promise<LoadResult> {
-  return new Promise((resolve) => {
-    child.once('message', (result: LoadResult) => resolve(result));
-    child.send(request);
-  });
-}
-
-async function expectAnswer(
-  url: string,
-  query: string,
-  token: string | undefined,
-  name: string,
-): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query }),
-  });
-  const text = await response.text();
-  if (response.status !== 200 || text.includes('"errors"')) {
-    throw new Error(`The ${name} query failed at ${url}: ${response.status} ${text.slice(0, 500)}`);
-  }
 }
 
 function describe(result: Measure): string {

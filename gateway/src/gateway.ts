@@ -32,7 +32,7 @@ import { Registry } from 'prom-client';
 
 export type { GatewayContext } from './context.js';
 export type { SubgraphUrls } from './data-source.js';
-export { loadGatewayConfig, type GatewayConfig } from './config.js';
+export { loadGatewayConfig, urlVariable, type GatewayConfig } from './config.js';
 export { readGatewayExposure, type GatewayExposure, type MetricsAccess } from './exposure.js';
 export type { SubscriptionService } from './subscriptions/service.js';
 export { SubscriptionCloseCode } from './subscriptions/connections.js';

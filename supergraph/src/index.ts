@@ -14,3 +14,5 @@ export * from './admin-account.js';
 export * from './service.js';
 export * from './dead-letters.js';
 export { demoProducts } from './demo.js';
+export * from './processes.js';
+export * from './supervisor.js';

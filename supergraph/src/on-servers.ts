@@ -11,25 +11,29 @@ import type {
   TrustedDocumentsConfig,
 } from '@commerce/gateway';
 import { Closers } from './closers.js';
-import { ensurePostgresDatabase, withDatabase } from './databases.js';
+import type { StartDatabases } from './databases.js';
 import { startGatewayFor } from './start-gateway.js';
 import { startSubgraphs, type RunningSubgraphs } from './start-subgraphs.js';
 import { openServerStorage } from './storage.js';
+import type { SubgraphName } from './subgraphs.js';
 
 export interface ServerSupergraphOptions {
   readonly kafka: KafkaConfig;
-  /** A PostgreSQL server URL; each postgres subgraph gets database commerce_<name> there. */
-  readonly databaseUrl: string;
-  /** A MongoDB server URL; each mongodb subgraph gets database commerce_<name> there. */
-  readonly mongodbUrl: string;
+  /**
+   * The databases of each subgraph (on the server its descriptor names) and of the gateway's rate
+   * limits (ensureStartDatabases).
+   */
+  readonly databases: StartDatabases;
   /** Must carry the private key (the users subgraph signs tokens). */
   readonly jwt: JwtConfig;
   readonly admin: AdminAccount;
   /** The ORDER_* settings that are set; defaults for the others. */
   readonly orderPolicy?: Partial<OrderPolicy>;
   readonly logger: Logger;
-  /** The gateway's port; the subgraphs listen on their listed ports. */
+  /** The gateway's port. */
   readonly port: number;
+  /** Each subgraph's port (readSubgraphPorts: its descriptor's unless `<NAME>_PORT` says otherwise). */
+  readonly subgraphPorts: Readonly<Record<SubgraphName, number>>;
   readonly host?: string;
   /** The gateway's rate limits (default: the defaults), counted in the database commerce_gateway. */
   readonly rateLimits?: RateLimitOptions;
@@ -58,10 +62,7 @@ export async function startServerSupergraph(options: ServerSupergraphOptions): P
     closers.push(() => bus.close());
     await bus.ensureTopics();
     const opened = await openServerStorage(
-      (subgraph) =>
-        subgraph.server === 'postgres'
-          ? ensurePostgresDatabase(options.databaseUrl, `commerce_${subgraph.name}`)
-          : Promise.resolve(withDatabase(options.mongodbUrl, `commerce_${subgraph.name}`)),
+      (subgraph) => Promise.resolve(options.databases.subgraphs[subgraph.name]),
       closers,
     );
     const subgraphs = await startSubgraphs(
@@ -72,14 +73,11 @@ export async function startServerSupergraph(options: ServerSupergraphOptions): P
         logger: options.logger,
         admin: options.admin,
         orderPolicy: options.orderPolicy,
-        ports: 'listed',
+        ports: options.subgraphPorts,
       },
       closers,
     );
-    const rateLimits = {
-      ...options.rateLimits,
-      databaseUrl: await ensurePostgresDatabase(options.databaseUrl, 'commerce_gateway'),
-    };
+    const rateLimits = { ...options.rateLimits, databaseUrl: options.databases.gateway };
     const log = createKafkaTopicLog(options.kafka, options.logger, () => bus.ensureTopics());
     closers.push(() => log.close());
     const gateway = await startGatewayFor(subgraphs, log, { ...options, rateLimits }, closers);

@@ -11,19 +11,30 @@ import { findSubgraph, subgraphs, type ListedSubgraph } from './subgraphs.js';
 /** The services that run as processes of their own: the gateway and every listed subgraph. */
 export const serviceNames = ['gateway', ...subgraphs.map((subgraph) => subgraph.name)] as const;
 
+/** A service started by startService. */
+export interface StartedService {
+  /** Where it serves GraphQL. */
+  readonly url: string;
+  /** How to close what it opened, in the order it was opened (runService closes them in reverse). */
+  readonly closers: Closer[];
+}
+
 /**
- * Starts one service as its own process (a container): `gateway`, or a listed subgraph on its own
- * database and Kafka. Resolves with its closers in the order things were opened (runService
- * closes them in reverse).
+ * Starts one service as its own process (a container, or a child of `npm start`): `gateway`, or a
+ * listed subgraph on its own database and Kafka.
  */
-export async function startService(name: string, env: Env, logger: Logger): Promise<Closer[]> {
+export async function startService(name: string, env: Env, logger: Logger): Promise<StartedService> {
   if (name === 'gateway') return startGatewayService(env, logger);
   const subgraph = findSubgraph(name);
   if (!subgraph) throw new ConfigError(`Unknown service "${name}": one of ${serviceNames.join(', ')}`);
   return startSubgraphService(subgraph, env, logger);
 }
 
-async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: Logger): Promise<Closer[]> {
+async function startSubgraphService(
+  subgraph: ListedSubgraph,
+  env: Env,
+  logger: Logger,
+): Promise<StartedService> {
   const config = loadSubgraphServiceConfig(subgraph, env);
   const closers = new Closers();
   const what = `The ${subgraph.name} service`;
@@ -44,11 +55,11 @@ async function startSubgraphService(subgraph: ListedSubgraph, env: Env, logger: 
       orderPolicy: config.orderPolicy,
     });
     closers.push(() => running.close());
-    return [() => closers.closeAll(what)];
+    return { url: running.url, closers: [() => closers.closeAll(what)] };
   });
 }
 
-async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> {
+async function startGatewayService(env: Env, logger: Logger): Promise<StartedService> {
   const config = loadGatewayServiceConfig(env);
   const operationLimits = readOperationLimits(env);
   const bus = createKafkaEventBus('gateway', config.kafka, logger);
@@ -68,5 +79,5 @@ async function startGatewayService(env: Env, logger: Logger): Promise<Closer[]> 
     entityCache: config.entityCache,
   });
   logger.info({ url: gateway.url, subgraphs: config.subgraphUrls }, `gateway ready at ${gateway.url}`);
-  return [() => bus.close(), () => gateway.close()];
+  return { url: gateway.url, closers: [() => bus.close(), () => gateway.close()] };
 }

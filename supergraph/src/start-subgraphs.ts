@@ -18,8 +18,8 @@ export interface StartSubgraphsOptions {
   /** The order policy settings to use instead of the defaults (the orders subgraph reads them). */
   readonly orderPolicy?: Partial<OrderPolicy>;
   readonly host?: string;
-  /** 'listed': each on its descriptor's port (one process on the servers); 'free': port 0. */
-  readonly ports: 'listed' | 'free';
+  /** Each one's port (one process on the servers: readSubgraphPorts), or 'free': port 0 for all. */
+  readonly ports: 'free' | Readonly<Record<SubgraphName, number>>;
 }
 
 /** Starts every subgraph on its opened storage; each running one is pushed onto `closers`. */
@@ -37,7 +37,7 @@ export function startSubgraphs(
       admin: options.admin,
       orderPolicy: options.orderPolicy,
       host: options.host,
-      port: options.ports === 'listed' ? subgraph.port : 0,
+      port: options.ports === 'free' ? 0 : options.ports[subgraph.name],
     });
     closers.push(() => running.close());
     return running;

@@ -44,29 +44,42 @@ describe('startMode', () => {
   });
 });
 
-describe('npm start (scripts/start.ts) with only some server variables', { timeout: 60_000 }, () => {
+describe('npm start (scripts/start.ts) refusing its configuration', { timeout: 60_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'commerce-start-'));
   let child: TsxChild | undefined;
 
   afterEach(() => child?.stop());
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('exits non-zero, naming the variables that are missing, and starts nothing', async () => {
+  /** Runs `npm start` with `env` over this process's environment; resolves with its exit code and output. */
+  async function refused(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     child = runTsx('scripts/start.ts', [], {
       ...process.env,
-      KAFKA_BROKERS: '',
-      DATABASE_URL: url.DATABASE_URL,
-      MONGODB_URL: '',
+      ...env,
       DATA_DIR: dataDir,
       PORT: '0',
       LOG_LEVEL: 'info',
     });
-
     const exit = await child.exited;
     const output = child.stdout + child.stderr;
-    expect(exit.code, output).not.toBe(0);
-    expect(exit.code, output).not.toBeNull();
-    expect(output).toMatch(/DATABASE_URL set but not KAFKA_BROKERS, MONGODB_URL/);
     expect(output).not.toMatch(/commerce-supergraph is up/);
+    return { code: exit.code, output };
+  }
+
+  it('exits non-zero, naming the variables that are missing, and starts nothing', async () => {
+    const { code, output } = await refused({
+      KAFKA_BROKERS: '',
+      DATABASE_URL: url.DATABASE_URL,
+      MONGODB_URL: '',
+    });
+    expect(code, output).not.toBe(0);
+    expect(code, output).not.toBeNull();
+    expect(output).toMatch(/DATABASE_URL set but not KAFKA_BROKERS, MONGODB_URL/);
+  });
+
+  it('exits non-zero, naming START_PROCESSES, when it holds neither one nor per-service', async () => {
+    const { code, output } = await refused({ ...url, START_PROCESSES: 'several' });
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/START_PROCESSES must be one or per-service, got \\?"several/);
   });
 });

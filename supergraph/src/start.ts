@@ -17,8 +17,11 @@ import {
 } from '@commerce/gateway';
 import { adminBannerLine, readStartAdmin } from './admin-account.js';
 import { startEmbeddedSupergraph } from './embedded.js';
+import { ensureStartDatabases } from './databases.js';
 import { startServerSupergraph } from './on-servers.js';
+import { readDatabasePrefix, readStartProcesses, readSubgraphPorts } from './processes.js';
 import { readOrderPolicy } from './service-config.js';
+import { startSupervisedSupergraph } from './supervisor.js';
 
 /** The variables that switch `npm start` from the embedded mode to the servers. */
 export const serverVariables = ['KAFKA_BROKERS', 'DATABASE_URL', 'MONGODB_URL'] as const;
@@ -39,19 +42,36 @@ export function startMode(env: Env): 'embedded' | 'servers' {
 export interface StartedSupergraph {
   readonly url: string;
   readonly banner: string;
+  /**
+   * START_PROCESSES=per-service only: rejects when a service's process exits on its own (the others
+   * are stopped by then); `npm start` then exits non-zero.
+   */
+  readonly failed?: Promise<never>;
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The one-service entry point (scripts/service.ts) that START_PROCESSES=per-service forks per service. */
+  readonly serviceEntry: string;
+}
+
 /**
- * `npm start`: the whole supergraph in this process.
+ * `npm start`: the whole supergraph, in this process or (on the servers, by default) a process per service.
  * - None of KAFKA_BROKERS, DATABASE_URL, MONGODB_URL set: embedded mode. No server needed: SQLite
  *   (TypeORM on sql.js) and JSON document files in DATA_DIR (default ./data), an in-process event
  *   bus. The admin and, on the folder's first start, the demo products are seeded.
  * - All three set: the servers they name (e.g. those of `npm run infra:up`). Each subgraph gets
- *   its own database there: commerce_<name>.
+ *   its own database there: commerce_<name>. START_PROCESSES=per-service (the default): the
+ *   gateway and each subgraph in a child process of its own (`options.serviceEntry <name>`); one:
+ *   all in this process.
  */
-export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSupergraph> {
+export async function startFromEnv(
+  env: Env,
+  logger: Logger,
+  options: StartOptions,
+): Promise<StartedSupergraph> {
   const mode = startMode(env);
+  const processes = readStartProcesses(env, mode);
   const configuredAdmin = readStartAdmin(env);
   const admin = configuredAdmin.account;
   const adminLine = adminBannerLine(configuredAdmin);
@@ -72,17 +92,40 @@ export async function startFromEnv(env: Env, logger: Logger): Promise<StartedSup
   if (mode === 'servers') {
     const kafka = readKafkaConfig(env);
     if (!kafka) throw new ConfigError('Missing environment variable KAFKA_BROKERS');
+    const jwt = readJwtConfig(env);
+    const ports = readSubgraphPorts(env);
+    const prefix = readDatabasePrefix(env);
+    const databases = await ensureStartDatabases(
+      { databaseUrl: readString(env, 'DATABASE_URL'), mongodbUrl: readString(env, 'MONGODB_URL') },
+      prefix,
+    );
+    const started = (url: string, count: string): Pick<StartedSupergraph, 'url' | 'banner'> => ({
+      url,
+      banner: `\n  commerce-supergraph is up: ${url} (${count})\n  Admin: ${adminLine}\n`,
+    });
+    if (processes === 'per-service') {
+      const supergraph = await startSupervisedSupergraph({
+        entry: options.serviceEntry,
+        env,
+        settings: { jwt, admin, databases, ports },
+        logger,
+      });
+      const names = Object.keys(supergraph.pids);
+      return {
+        ...started(supergraph.url, `${names.length} processes: ${names.join(', ')}`),
+        failed: supergraph.failed,
+        close: () => supergraph.close(),
+      };
+    }
     const supergraph = await startServerSupergraph({
       kafka,
-      databaseUrl: readString(env, 'DATABASE_URL'),
-      mongodbUrl: readString(env, 'MONGODB_URL'),
-      jwt: readJwtConfig(env),
+      databases,
+      subgraphPorts: ports,
+      jwt,
       ...shared,
     });
-    const url = supergraph.gateway.url;
     return {
-      url,
-      banner: `\n  commerce-supergraph is up: ${url}\n  Admin: ${adminLine}\n`,
+      ...started(supergraph.gateway.url, '1 process, START_PROCESSES=one'),
       close: () => supergraph.close(),
     };
   }

@@ -29,9 +29,12 @@ import {
  * The README walkthrough, step by step, through the gateway of the supergraph `start` returns (on
  * the servers, or embedded): one describe block, for an e2e file to call.
  */
-export function describeWalkthrough(storage: string, start: () => Promise<Supergraph>): void {
+export function describeWalkthrough(
+  storage: string,
+  start: () => Promise<Pick<Supergraph, 'gatewayUrl' | 'admin' | 'close'>>,
+): void {
   describe(`walkthrough (${storage}): a customer shops while an admin runs the catalog`, () => {
-    let supergraph: Supergraph;
+    let supergraph: Pick<Supergraph, 'gatewayUrl' | 'admin' | 'close'>;
     let client: Client;
     let adminToken: string;
     let customer: { id: string; token: string };

@@ -66,10 +66,13 @@ export async function createPostgresDatabase(prefix: string): Promise<TestDataba
   return {
     name,
     url: withDatabase(requireEnv('DATABASE_URL'), name),
-    drop: async () => {
-      await withPgAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
+    drop: () => dropPostgresDatabase(name),
   };
+}
+
+/** DROP DATABASE (closing any connections left open to it) on the server of DATABASE_URL, if it exists. */
+export async function dropPostgresDatabase(name: string): Promise<void> {
+  await withPgAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 export interface TestMongoDatabase extends TestDatabase {
@@ -84,16 +87,19 @@ export function createMongoDatabase(prefix: string): Promise<TestMongoDatabase> 
     name: dbName,
     dbName,
     url,
-    drop: async () => {
-      const client = new MongoClient(url);
-      try {
-        await client.connect();
-        await client.db(dbName).dropDatabase();
-      } finally {
-        await client.close();
-      }
-    },
+    drop: () => dropMongoDatabase(dbName),
   });
+}
+
+/** Drops a database on the server of MONGODB_URL. */
+export async function dropMongoDatabase(name: string): Promise<void> {
+  const client = new MongoClient(withDatabase(requireEnv('MONGODB_URL'), name));
+  try {
+    await client.connect();
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 /** Creates a topic with a unique name and waits for its partition leaders; returns the name. */
