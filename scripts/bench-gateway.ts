@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { bounded, median } from '../test/harness/bench.js';
+import { bounded, loadInfraEnv, median } from '../test/harness/bench.js';
 import {
   catalogQuery,
   expectAnswer,
@@ -63,6 +63,7 @@ else if (role === '--gateway-ours' || role === '--gateway-stock')
 else process.exitCode = await runBench();
 
 async function runBench(): Promise<number> {
+  loadInfraEnv();
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '5' },

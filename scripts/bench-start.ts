@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bounded, median } from '../test/harness/bench.js';
+import { bounded, loadInfraEnv, median } from '../test/harness/bench.js';
 import {
   catalogQuery,
   expectAnswer,
@@ -36,6 +36,7 @@ if (process.argv[2] === '--load') runLoad();
 else process.exitCode = await runBench();
 
 async function runBench(): Promise<number> {
+  loadInfraEnv();
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '5' },
