@@ -102,7 +102,9 @@ export class Resumption {
         const result = await this.deps.execute(execution(state.rootValue));
         const extensions = { snapshot: true, cursor: this.deps.cursorOf(field, until) };
         subscriber.stream.push({ result: withExtensions(result, extensions), occurredAtMs: Date.now() });
-        subscriber.release(state.version);
+        // The execution fetches the entity's fields again: it may show a later version than the
+        // state read first, and the events up to the one it shows are in the snapshot too.
+        subscriber.release(Math.max(state.version, shownVersion(result, field) ?? 0));
       })().catch((error: unknown) => {
         this.deps.logger.error({ err: error, field }, 'snapshot failed');
         subscriber.stream.end();
@@ -115,4 +117,12 @@ export class Resumption {
   topicId(field: SubscriptionField): string {
     return `${this.deps.log.namespace}${subscriptionFields[field].topic}`;
   }
+}
+
+/** The `version` a snapshot's result shows for its field, when its selection has one. */
+function shownVersion(result: ExecutionResult, field: SubscriptionField): number | undefined {
+  const shown: unknown = result.data?.[field];
+  if (typeof shown !== 'object' || shown === null) return undefined;
+  const version: unknown = (shown as { version?: unknown }).version;
+  return typeof version === 'number' ? version : undefined;
 }
