@@ -259,7 +259,7 @@ describe.each([
   it('keeps the catalog from product and stock events: newest wins, deletion is final, each event once', async () => {
     const { catalog } = subject;
     expect(
-      await catalog.updateStock(ref(1), { productId: 'p1', available: 5, reserved: 0, updatedAt: at(1) }),
+      await catalog.updateStock(ref(1), { productId: 'p1', available: 5, reserved: 0, version: 3 }),
     ).toBe(true);
     expect(await catalog.findByIds(['p1'])).toEqual([]);
     const created = ref(2, 'created-1');
@@ -275,8 +275,12 @@ describe.each([
     expect(await catalog.upsertProduct(ref(3), { productId: 'p1', name: 'Stale', priceCents: 1 })).toBe(
       false,
     );
+    // Stock goes by the row's version, whatever the event's time: version 2 after 3 is older.
     expect(
-      await catalog.updateStock(ref(6), { productId: 'p1', available: 4, reserved: 1, updatedAt: at(0) }),
+      await catalog.updateStock(ref(6), { productId: 'p1', available: 4, reserved: 1, version: 2 }),
+    ).toBe(false);
+    expect(
+      await catalog.updateStock(ref(7), { productId: 'p1', available: 5, reserved: 0, version: 3 }),
     ).toBe(false);
     expect(await catalog.findByIds(['p1', 'p2'])).toEqual([
       { productId: 'p1', name: 'Phone 2', priceCents: 1200, deleted: false, available: 5, reserved: 0 },

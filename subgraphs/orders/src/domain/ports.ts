@@ -51,10 +51,10 @@ export interface CatalogWriter {
     product: { productId: string; name: string; priceCents: number },
   ): Promise<boolean>;
   markDeleted(event: CatalogEventRef, productId: string): Promise<boolean>;
-  /** Ignored when older than the stock already stored. */
+  /** Ignored unless its version is above the stock already stored (the stock row's version). */
   updateStock(
     event: CatalogEventRef,
-    stock: { productId: string; available: number; reserved: number; updatedAt: Date },
+    stock: { productId: string; available: number; reserved: number; version: number },
   ): Promise<boolean>;
 }
 

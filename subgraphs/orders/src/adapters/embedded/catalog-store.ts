@@ -13,7 +13,7 @@ const blank = (productId: string): CatalogDocument => ({
   deleted: false,
   available: null,
   reserved: null,
-  stockUpdatedAt: null,
+  stockVersion: null,
   productEventAt: null,
   processedEventIds: [],
 });
@@ -57,16 +57,12 @@ export class EmbeddedCatalogStore implements CatalogReader, CatalogWriter {
 
   updateStock(
     event: CatalogEventRef,
-    stock: { productId: string; available: number; reserved: number; updatedAt: Date },
+    stock: { productId: string; available: number; reserved: number; version: number },
   ): Promise<boolean> {
     return this.apply(stock.productId, event, (current) =>
-      notAfter(current.stockUpdatedAt, stock.updatedAt)
-        ? {
-            ...current,
-            available: stock.available,
-            reserved: stock.reserved,
-            stockUpdatedAt: stock.updatedAt,
-          }
+      // A document written before versions has none (undefined in its JSON): any version is newer.
+      (current.stockVersion ?? 0) < stock.version
+        ? { ...current, available: stock.available, reserved: stock.reserved, stockVersion: stock.version }
         : undefined,
     );
   }

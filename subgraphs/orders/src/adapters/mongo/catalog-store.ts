@@ -38,7 +38,7 @@ export class MongoCatalogStore implements CatalogReader, CatalogWriter {
     };
     const update: Update = {
       $set: { name: product.name, priceCents: product.priceCents, productEventAt: event.occurredAt },
-      $setOnInsert: { deleted: false, available: null, reserved: null, stockUpdatedAt: null },
+      $setOnInsert: { deleted: false, available: null, reserved: null, stockVersion: null },
     };
     return this.apply(product.productId, event, notNewer, update);
   }
@@ -53,7 +53,7 @@ export class MongoCatalogStore implements CatalogReader, CatalogWriter {
         productEventAt: null,
         available: null,
         reserved: null,
-        stockUpdatedAt: null,
+        stockVersion: null,
       },
     };
     return this.apply(productId, event, {}, update);
@@ -61,20 +61,21 @@ export class MongoCatalogStore implements CatalogReader, CatalogWriter {
 
   updateStock(
     event: CatalogEventRef,
-    stock: { productId: string; available: number; reserved: number; updatedAt: Date },
+    stock: { productId: string; available: number; reserved: number; version: number },
   ): Promise<boolean> {
-    const notOlder: Filter<CatalogDocument> = {
+    // By version, not time: two changes of one row may share a timestamp, never a version.
+    const older: Filter<CatalogDocument> = {
       $or: [
-        { stockUpdatedAt: { $exists: false } },
-        { stockUpdatedAt: null },
-        { stockUpdatedAt: { $lte: stock.updatedAt } },
+        { stockVersion: { $exists: false } },
+        { stockVersion: null },
+        { stockVersion: { $lt: stock.version } },
       ],
     };
     const update: Update = {
-      $set: { available: stock.available, reserved: stock.reserved, stockUpdatedAt: stock.updatedAt },
+      $set: { available: stock.available, reserved: stock.reserved, stockVersion: stock.version },
       $setOnInsert: { name: null, priceCents: null, deleted: false, productEventAt: null },
     };
-    return this.apply(stock.productId, event, notOlder, update);
+    return this.apply(stock.productId, event, older, update);
   }
 
   /** Upserts the product's document once per event; false when skipped (redelivery or stale). */

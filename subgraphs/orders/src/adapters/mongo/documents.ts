@@ -82,7 +82,8 @@ export interface CatalogDocument {
   deleted: boolean;
   available: number | null;
   reserved: number | null;
-  stockUpdatedAt: Date | null;
+  /** version of the last stock.updated applied (the stock row's): older ones are ignored. */
+  stockVersion: number | null;
   /** occurredAt of the last product.created/updated applied: older ones are ignored. */
   productEventAt: Date | null;
   processedEventIds: string[];
