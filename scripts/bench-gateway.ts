@@ -29,6 +29,7 @@ import {
   catalogQuery,
   expectAnswer,
   load,
+  loadOptions,
   ordersQuery,
   runLoad,
   seed,
@@ -66,12 +67,9 @@ async function runBench(): Promise<number> {
   loadInfraEnv();
   const { values } = parseArgs({
     options: {
-      rounds: { type: 'string', default: '5' },
-      seconds: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '50' },
+      ...loadOptions,
       'log-level': { type: 'string', default: 'info' },
       dedup: { type: 'string', default: 'on' },
-      customers: { type: 'string', default: '1' },
     },
   });
   const rounds = bounded('rounds', values.rounds, 1, 20);

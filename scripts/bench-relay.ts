@@ -18,10 +18,9 @@
  * one store's cases.
  */
 import { randomUUID } from 'node:crypto';
-import { infraEnv } from '../test/harness/bench.js';
+import { infraEnv, stockEvent } from '../test/harness/bench.js';
 import { parseArgs } from 'node:util';
 import {
-  createEnvelope,
   createKafkaClient,
   KafkaEventBus,
   OutboxRelay,
@@ -74,18 +73,7 @@ const dbName = `bench_relay_${randomUUID().slice(0, 8)}`;
 /** The i-th event of the backlog: stock.updated of aggregate i % keys. */
 function eventAt(i: number): { key: string; envelope: Envelope<Topics['stock.updated']> } {
   const key = `product-${i % keys}`;
-  const payload = {
-    productId: key,
-    available: Math.floor(i / keys),
-    reserved: 0,
-    reorderThreshold: 0,
-    lowStock: false,
-    reason: 'ADJUSTED' as const,
-    orderId: null,
-    updatedAt: new Date().toISOString(),
-    version: Math.floor(i / keys) + 1,
-  };
-  return { key, envelope: createEnvelope('stock.updated', payload, origin) };
+  return { key, envelope: stockEvent(key, Math.floor(i / keys), Math.floor(i / keys) + 1, origin) };
 }
 
 /** The real bus, counting what it published. */

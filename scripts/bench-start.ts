@@ -22,6 +22,7 @@ import {
   catalogQuery,
   expectAnswer,
   load,
+  loadOptions,
   ordersQuery,
   runLoad,
   seed,
@@ -39,10 +40,7 @@ async function runBench(): Promise<number> {
   loadInfraEnv();
   const { values } = parseArgs({
     options: {
-      rounds: { type: 'string', default: '5' },
-      seconds: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '50' },
-      customers: { type: 'string', default: '1' },
+      ...loadOptions,
       'entity-cache': { type: 'string', default: 'on' },
     },
   });

@@ -31,7 +31,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createEnvelope, type Envelope, type Topics } from '@commerce/common/events';
+import type { Envelope, Topics } from '@commerce/common/events';
 import { print } from 'graphql';
 import { createClient, dataOf } from '../test/client/client.js';
 import {
@@ -41,7 +41,7 @@ import {
   StockWithNameSubscription,
 } from '../test/e2e/subscription-operations.js';
 import { createProduct, login, stockOf } from '../test/e2e/actors.js';
-import { intArg, loadInfraEnv } from '../test/harness/bench.js';
+import { intArg, loadInfraEnv, stockEvent } from '../test/harness/bench.js';
 import type { SupergraphApart } from '../test/harness/backend-process.js';
 import type { RateLimitOptions } from '@commerce/gateway';
 import {
@@ -150,18 +150,7 @@ async function runBench(): Promise<void> {
     const publish = async (productId: string): Promise<{ key: string; committedAt: number }> => {
       const available = (levels.get(productId) ?? initial) - 1;
       levels.set(productId, available);
-      const payload = {
-        productId,
-        available,
-        reserved: 0,
-        reorderThreshold: 0,
-        lowStock: false,
-        reason: 'ADJUSTED' as const,
-        orderId: null,
-        updatedAt: new Date().toISOString(),
-        version: initial - available + 1,
-      };
-      const event = createEnvelope('stock.updated', payload, {
+      const event = stockEvent(productId, available, initial - available + 1, {
         source: 'bench',
         correlationId: randomUUID(),
       });

@@ -12,6 +12,14 @@ export const catalogQuery =
 export const ordersQuery =
   '{ me { email orders { id total status items { quantity unitPrice product { name price inventory { available } } } } } }';
 
+/** The command-line options of the alternating HTTP benches (bench:gateway, bench:start), for parseArgs. */
+export const loadOptions = {
+  rounds: { type: 'string', default: '5' },
+  seconds: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '50' },
+  customers: { type: 'string', default: '1' },
+} as const;
+
 export interface LoadRequest {
   readonly url: string;
   readonly query: string;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createEnvelope, type Envelope, type Topics } from '@commerce/common/events';
 
 /** Helpers of the benchmark scripts (scripts/bench-*.ts). */
 
@@ -41,4 +42,25 @@ export function infraEnv(): Record<string, string> {
 /** Sets the variables of .infra/env that are not already set. */
 export function loadInfraEnv(): void {
   for (const [name, value] of Object.entries(infraEnv())) process.env[name] ??= value;
+}
+
+/** A stock.updated event as the inventory subgraph would publish it (an adjustment), for the benches. */
+export function stockEvent(
+  productId: string,
+  available: number,
+  version: number,
+  origin: { readonly source: string; readonly correlationId: string },
+): Envelope<Topics['stock.updated']> {
+  const payload = {
+    productId,
+    available,
+    reserved: 0,
+    reorderThreshold: 0,
+    lowStock: false,
+    reason: 'ADJUSTED' as const,
+    orderId: null,
+    updatedAt: new Date().toISOString(),
+    version,
+  };
+  return createEnvelope('stock.updated', payload, origin);
 }
